@@ -1,0 +1,25 @@
+//! The IPC contract between the Vaultdeck UI (Yew, wasm32) and the backend (Tauri, native).
+//!
+//! Every backend operation is declared once here as a type implementing [`Command`]: its
+//! registered name, its single `args` struct and its output. The UI calls
+//! `ipc::call::<ListProfiles>(&args)`; the backend registers a `#[tauri::command]` of the same
+//! name; a test invokes every [`ALL_COMMANDS`] name so a renamed or unregistered command fails CI.
+//!
+//! Secrets cross the boundary only as [`SecretInput`] (UI → backend) and [`RevealedValue`]
+//! (backend → UI, from an explicit reveal command). Both redact their `Debug` and zeroize on drop.
+
+#![forbid(unsafe_code)]
+
+mod audit;
+mod commands;
+mod error;
+mod profile;
+mod secret;
+mod status;
+
+pub use audit::*;
+pub use commands::*;
+pub use error::*;
+pub use profile::*;
+pub use secret::*;
+pub use status::*;
