@@ -1,0 +1,24 @@
+//! Vaultdeck's domain layer, shared by the desktop app and the `vdeck` CLI.
+//!
+//! - [`Connection`]: the closed set of providers, dispatched with `match`; capability traits in
+//!   [`capability`] say what each provider can do.
+//! - [`profiles`]: connection profiles in a TOML file (no credentials).
+//! - [`keychain`]: credentials in the OS keychain (Secret Service), with an in-memory fallback.
+//! - [`audit`]: the hash-chained local audit log of every mutating action.
+//! - [`sessions`]: open connections, sign-in, background token renewal.
+
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod capability;
+pub mod connection;
+pub mod env_import;
+mod error;
+pub mod keychain;
+pub mod paths;
+pub mod profiles;
+pub mod sessions;
+
+pub use connection::Connection;
+pub use error::{Error, Result};
+pub use vaultdeck_types as types;

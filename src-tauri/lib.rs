@@ -1,0 +1,95 @@
+//! The Vaultdeck desktop shell: Tauri builder, managed state, command registration. All domain
+//! logic lives in `vaultdeck-core` and the provider crates.
+
+#![forbid(unsafe_code)]
+
+pub mod commands;
+pub mod demo;
+pub mod logging;
+pub mod state;
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use tauri::Manager;
+use vaultdeck_core::keychain::Keychain;
+use vaultdeck_core::paths::AppPaths;
+use vaultdeck_core::sessions::Deck;
+
+use crate::state::{AppState, DemoOutcome};
+
+/// The builder with every command registered (shared by the app and the IPC tests).
+pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
+    tauri::Builder::<R>::new().invoke_handler(tauri::generate_handler![
+        commands::app::get_app_info,
+        commands::app::ui_ready,
+        commands::profiles::list_profiles,
+        commands::profiles::save_profile,
+        commands::profiles::delete_profile,
+        commands::profiles::duplicate_profile,
+        commands::profiles::import_env_profile,
+        commands::connections::connect,
+        commands::connections::disconnect,
+        commands::connections::list_connections,
+        commands::connections::refresh_connection,
+        commands::connections::renew_token,
+        commands::connections::list_mounts,
+        commands::audit::list_audit,
+        commands::audit::verify_audit,
+    ])
+}
+
+/// State for a process with the given paths and keychain, plus the sender that reports how
+/// the demo bootstrap ended (send `DemoOutcome::NotNeeded` when no demo runs).
+pub fn app_state(
+    paths: AppPaths,
+    keychain: Keychain,
+) -> (AppState, tokio::sync::watch::Sender<Option<DemoOutcome>>) {
+    let (tx, rx) = tokio::sync::watch::channel(None);
+    let state = AppState {
+        deck: Arc::new(Deck::new(&paths, keychain)),
+        paths,
+        started: Instant::now(),
+        demo: rx,
+        demo_server: Mutex::new(None),
+    };
+    (state, tx)
+}
+
+/// Runs the desktop app.
+pub fn run() {
+    let started = Instant::now();
+    let paths = AppPaths::from_env();
+    let _log_guard = logging::init(&paths.log_dir());
+    tracing::info!(config = %paths.config_dir.display(), data = %paths.data_dir.display(), "starting Vaultdeck");
+    let (mut state, tx) = app_state(paths, Keychain::detect());
+    state.started = started;
+    let deck = state.deck.clone();
+    let app = builder()
+        .manage(state)
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(demo::bootstrap(deck, tx, move |server| {
+                *handle
+                    .state::<AppState>()
+                    .demo_server
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()) = Some(server);
+            }));
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .expect("error while building the Vaultdeck app");
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            // Stop the embedded demo server with the app.
+            let server = handle
+                .state::<AppState>()
+                .demo_server
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
+            drop(server);
+        }
+    });
+}

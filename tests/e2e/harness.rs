@@ -1,0 +1,218 @@
+//! Drives the real app: Xvfb + a private Secret Service + tauri-driver (→ WebKitWebDriver →
+//! the built `vaultdeck` binary) with its own config/data dirs, against a real OpenBao.
+//! Everything the app prints is captured for the leak check.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// Xvfb on a free display, stopped on drop.
+pub struct Display {
+    child: Child,
+    pub name: String,
+}
+
+impl Display {
+    pub fn start() -> Display {
+        for n in 90..140 {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                || Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            {
+                continue;
+            }
+            let name = format!(":{n}");
+            let mut child = Command::new("Xvfb")
+                .args([name.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb is not installed (scripts/setup.sh installs it)");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                    return Display { child, name };
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+        }
+        panic!("could not start Xvfb on any display :90..:139");
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One app session: tauri-driver with private dirs and a WebDriver client.
+pub struct AppSession {
+    pub client: Client,
+    driver: Child,
+    pub dir: tempfile::TempDir,
+}
+
+impl AppSession {
+    /// Starts tauri-driver and opens the app. `dbus` = Secret Service bus address.
+    pub async fn start(display: &Display, dbus: &str) -> AppSession {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let native = free_port();
+        let out = std::fs::File::create(dir.path().join("driver.out")).unwrap();
+        let err = std::fs::File::create(dir.path().join("driver.err")).unwrap();
+        let driver_bin = which("tauri-driver");
+        let driver = Command::new(driver_bin)
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("DISPLAY", &display.name)
+            .env("DBUS_SESSION_BUS_ADDRESS", dbus)
+            .env("VAULTDECK_CONFIG_DIR", dir.path().join("config"))
+            .env("VAULTDECK_DATA_DIR", dir.path().join("data"))
+            .env("VAULTDECK_DEMO", "0")
+            .env("VAULTDECK_LOG", "debug,tao=warn,wry=warn,hyper=warn,reqwest=warn")
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .env_remove("VAULT_ADDR")
+            .env_remove("VAULT_TOKEN")
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .expect("tauri-driver could not start");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": env!("CARGO_BIN_EXE_vaultdeck") }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&url)
+            .await
+            .expect("WebDriver session could not start (is WebKitWebDriver installed?)");
+        let s = AppSession {
+            client,
+            driver,
+            dir,
+        };
+        // The Yew DOM appears after the wasm loads.
+        s.wait_for("#nav-connections").await;
+        s
+    }
+
+    /// Waits up to 20 s for an element.
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("element {css} did not appear: {e}"))
+    }
+
+    /// Waits until an element's text contains `needle`; returns the text.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if last.contains(needle) {
+                    return last;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        panic!("{css} never contained {needle:?}; last text: {last:?}");
+    }
+
+    /// Types into an input (clearing it first).
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.wait_for(css).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    /// Clicks an element.
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.unwrap();
+    }
+
+    /// Saves a screenshot to target/e2e-shots/<name>.png.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        let dir = shots_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// Ends the WebDriver session (closes the app) and stops tauri-driver; returns the dir with
+    /// everything the app wrote and printed.
+    pub async fn finish(mut self) -> tempfile::TempDir {
+        let _ = self.client.clone().close().await;
+        std::thread::sleep(Duration::from_millis(500));
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        self.dir
+    }
+}
+
+/// target/e2e-shots under the workspace.
+pub fn shots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("e2e-shots")
+}
+
+fn which(bin: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let home_cargo = std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".cargo/bin"))
+        .into_iter();
+    std::env::split_paths(&path)
+        .chain(home_cargo)
+        .map(|d| d.join(bin))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{bin} not found on PATH (scripts/setup.sh installs it)"))
+}
+
+/// Asserts that none of `sentinels` occurs in any file under `root` (config, data, logs, the
+/// captured stdout/stderr of the app).
+pub fn assert_no_leak(root: &Path, sentinels: &[&str]) {
+    let mut stack = vec![root.to_path_buf()];
+    let mut files = 0;
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                stack.push(e.unwrap().path());
+            }
+        } else if let Ok(bytes) = std::fs::read(&p) {
+            files += 1;
+            let text = String::from_utf8_lossy(&bytes);
+            for s in sentinels {
+                assert!(!text.contains(s), "sentinel leaked into {}", p.display());
+            }
+        }
+    }
+    assert!(files >= 3, "expected app output files under {}", root.display());
+}

@@ -1,0 +1,201 @@
+//! IPC contract and ACL, through Tauri's test runtime with the app's real config, permissions
+//! and capabilities:
+//! - every command declared in `vaultdeck_types::ALL_COMMANDS` is registered and allowed from
+//!   the main window (a renamed or unregistered command fails here);
+//! - every command is denied from a window no capability names (default-deny);
+//! - rejections arrive as a serialized `IpcError {code, message}`;
+//! - every command belongs to exactly one risk group in src-tauri/permissions.
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+use vaultdeck_core::keychain::Keychain;
+use vaultdeck_core::paths::AppPaths;
+use vaultdeck_types::{ErrorCode, IpcError, ALL_COMMANDS};
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    app: tauri::App<tauri::test::MockRuntime>,
+}
+
+fn harness() -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, tx) = vaultdeck_app::app_state(AppPaths::under(dir.path()), Keychain::memory("test"));
+    tx.send(Some(vaultdeck_app::state::DemoOutcome::NotNeeded)).unwrap();
+    let app = vaultdeck_app::builder::<tauri::test::MockRuntime>()
+        .manage(state)
+        .build(tauri::generate_context!())
+        .unwrap();
+    Harness { _dir: dir, app }
+}
+
+impl Harness {
+    fn window(&self, label: &str) -> WebviewWindow<tauri::test::MockRuntime> {
+        match self.app.get_webview_window(label) {
+            Some(w) => w,
+            None => WebviewWindowBuilder::new(&self.app, label, Default::default())
+                .build()
+                .unwrap(),
+        }
+    }
+}
+
+/// Plausible args for each command: the test is about registration and ACL, not the
+/// operations, so arguments only need to deserialize.
+fn args_for(cmd: &str) -> Value {
+    let profile_ref = json!({"profile_id": "no-such-profile"});
+    match cmd {
+        "save_profile" => json!({"profile": {"id": "", "name": "", "kind": {"provider": "vault",
+            "address": "https://x", "auth": {"method": "token"}}}}),
+        "delete_profile" | "duplicate_profile" | "refresh_connection" | "renew_token"
+        | "list_mounts" => profile_ref,
+        "connect" => json!({"profile_id": "no-such-profile"}),
+        "disconnect" => json!({"profile_id": "no-such-profile", "revoke_token": false}),
+        "list_audit" => json!({"filter": {}}),
+        _ => json!({}),
+    }
+}
+
+fn invoke(
+    w: &WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        w,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(json!({ "args": args })),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
+fn is_acl_or_registry_failure(err: &Value) -> bool {
+    let s = err.to_string();
+    s.contains("not found") && s.contains("command") || s.contains("not allowed")
+}
+
+#[test]
+fn every_declared_command_is_registered_and_allowed_in_the_main_window() {
+    let h = harness();
+    let main = h.window("main");
+    for cmd in ALL_COMMANDS {
+        match invoke(&main, cmd, args_for(cmd)) {
+            Ok(_) => {}
+            Err(e) => {
+                assert!(
+                    !is_acl_or_registry_failure(&e),
+                    "{cmd}: not registered or not allowed: {e}"
+                );
+                // Any other rejection must be a well-formed IpcError.
+                let parsed: IpcError = serde_json::from_value(e.clone())
+                    .unwrap_or_else(|_| panic!("{cmd}: rejection is not an IpcError: {e}"));
+                assert!(!parsed.message.is_empty());
+            }
+        }
+    }
+}
+
+#[test]
+fn an_unknown_command_is_rejected() {
+    let h = harness();
+    let err = invoke(&h.window("main"), "no_such_command", json!({})).unwrap_err();
+    assert!(is_acl_or_registry_failure(&err), "{err}");
+}
+
+#[test]
+fn a_window_without_capability_is_denied_every_command() {
+    let h = harness();
+    let intruder = h.window("intruder");
+    for cmd in ALL_COMMANDS {
+        let err = invoke(&intruder, cmd, args_for(cmd))
+            .expect_err(&format!("{cmd} must be denied outside the main window"));
+        assert!(err.to_string().contains("not allowed"), "{cmd}: {err}");
+    }
+}
+
+#[test]
+fn commands_work_end_to_end_through_ipc() {
+    let h = harness();
+    let main = h.window("main");
+    assert_eq!(invoke(&main, "list_profiles", json!({})).unwrap(), json!([]));
+    let saved = invoke(
+        &main,
+        "save_profile",
+        json!({"profile": {"id": "", "name": "local", "kind": {"provider": "vault",
+            "address": "http://127.0.0.1:8200", "auth": {"method": "token"}}},
+            "credential": "s.not-a-real-token"}),
+    )
+    .unwrap();
+    assert_eq!(saved["name"], "local");
+    assert_eq!(invoke(&main, "list_profiles", json!({})).unwrap()[0]["name"], "local");
+    let info = invoke(&main, "get_app_info", json!({})).unwrap();
+    assert_eq!(info["keychain_available"], false);
+    // Validation errors arrive as IpcError with the right code and the draft is not saved.
+    let err = invoke(
+        &main,
+        "save_profile",
+        json!({"profile": {"id": "", "name": "remote", "kind": {"provider": "vault",
+            "address": "http://vault.corp:8200", "auth": {"method": "token"}}}}),
+    )
+    .unwrap_err();
+    let err: IpcError = serde_json::from_value(err).unwrap();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.contains("plain http"), "{}", err.message);
+    // Not connected: a clear Unauthenticated error.
+    let err: IpcError =
+        serde_json::from_value(invoke(&main, "list_mounts", json!({"profile_id": saved["id"]})).unwrap_err())
+            .unwrap();
+    assert_eq!(err.code, ErrorCode::Unauthenticated);
+    // Every mutation is audited.
+    let audit = invoke(&main, "list_audit", json!({"filter": {}})).unwrap();
+    let actions: Vec<_> = audit.as_array().unwrap().iter().map(|e| e["action"].clone()).collect();
+    assert!(actions.contains(&json!("profile.create")), "{actions:?}");
+    assert_eq!(invoke(&main, "verify_audit", json!({})).unwrap()["first_broken_line"], Value::Null);
+}
+
+#[test]
+fn every_command_belongs_to_exactly_one_risk_group() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src-tauri/permissions");
+    let mut owners: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc: toml::Value = toml::from_str(&text).unwrap();
+        for perm in doc["permission"].as_array().unwrap() {
+            for c in perm["commands"]["allow"].as_array().unwrap() {
+                owners
+                    .entry(c.as_str().unwrap().to_owned())
+                    .or_default()
+                    .push(path.file_name().unwrap().to_string_lossy().into());
+            }
+        }
+    }
+    for cmd in ALL_COMMANDS {
+        let groups = owners.get(*cmd).cloned().unwrap_or_default();
+        assert_eq!(groups.len(), 1, "{cmd} is in groups {groups:?}");
+    }
+    assert_eq!(owners.len(), ALL_COMMANDS.len(), "permission for an undeclared command");
+}
+
+#[test]
+fn csp_and_global_tauri_are_locked_down() {
+    let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let csp = conf["app"]["security"]["csp"].as_str().unwrap();
+    assert!(csp.contains("default-src 'self'"));
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
+    for banned in ["http://", "https://", "unsafe-inline", "*"] {
+        let stripped = csp.replace("http://ipc.localhost", "");
+        assert!(!stripped.contains(banned), "CSP contains {banned}: {csp}");
+    }
+    assert_eq!(conf["app"]["withGlobalTauri"], false);
+    assert_eq!(conf["app"]["security"]["freezePrototype"], true);
+}

@@ -1,0 +1,97 @@
+//! The screens and their addresses (hash routing: `index.html#/audit`), which works the same
+//! under Tauri's custom protocol and a plain file server.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::pages;
+
+/// A screen of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
+pub enum Route {
+    /// Profiles, sign-in and the active connection (the default screen).
+    #[at("/")]
+    Connections,
+    /// Secret engines and (later) the secrets explorer.
+    #[at("/secrets")]
+    Secrets,
+    /// ACL policies.
+    #[at("/policies")]
+    Policies,
+    /// Leases and tokens.
+    #[at("/leases")]
+    Leases,
+    /// Credential rotations.
+    #[at("/rotations")]
+    Rotations,
+    /// Emergency operations.
+    #[at("/break-glass")]
+    BreakGlass,
+    /// The local audit log.
+    #[at("/audit")]
+    Audit,
+    /// Preferences and app facts.
+    #[at("/settings")]
+    Settings,
+    /// Any other address.
+    #[not_found]
+    #[at("/not-found")]
+    NotFound,
+}
+
+impl Route {
+    /// The screens in sidebar order.
+    pub const SCREENS: [Route; 8] = [
+        Route::Connections,
+        Route::Secrets,
+        Route::Policies,
+        Route::Leases,
+        Route::Rotations,
+        Route::BreakGlass,
+        Route::Audit,
+        Route::Settings,
+    ];
+
+    /// The screen's name in the sidebar and palette.
+    pub fn label(self) -> &'static str {
+        match self {
+            Route::Connections | Route::NotFound => "Connections",
+            Route::Secrets => "Secrets",
+            Route::Policies => "Policies",
+            Route::Leases => "Leases",
+            Route::Rotations => "Rotations",
+            Route::BreakGlass => "Break-glass",
+            Route::Audit => "Audit",
+            Route::Settings => "Settings",
+        }
+    }
+
+    /// The id of the screen's sidebar link (`nav-<screen>`).
+    pub fn nav_id(self) -> &'static str {
+        match self {
+            Route::Connections | Route::NotFound => "nav-connections",
+            Route::Secrets => "nav-secrets",
+            Route::Policies => "nav-policies",
+            Route::Leases => "nav-leases",
+            Route::Rotations => "nav-rotations",
+            Route::BreakGlass => "nav-breakglass",
+            Route::Audit => "nav-audit",
+            Route::Settings => "nav-settings",
+        }
+    }
+}
+
+/// Renders the page of a route (the `Switch` render function).
+pub fn switch(route: Route) -> Html {
+    match route {
+        Route::Connections => html! { <pages::connections::ConnectionsPage /> },
+        Route::Secrets => html! { <pages::secrets::SecretsPage /> },
+        Route::Policies => html! { <pages::policies::PoliciesPage /> },
+        Route::Leases => html! { <pages::leases::LeasesPage /> },
+        Route::Rotations => html! { <pages::rotations::RotationsPage /> },
+        Route::BreakGlass => html! { <pages::breakglass::BreakGlassPage /> },
+        Route::Audit => html! { <pages::audit::AuditPage /> },
+        Route::Settings => html! { <pages::settings::SettingsPage /> },
+        Route::NotFound => html! { <Redirect<Route> to={Route::Connections} /> },
+    }
+}
