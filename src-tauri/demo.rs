@@ -47,7 +47,10 @@ async fn run(deck: &Arc<Deck>) -> Result<Option<(DevServer, String)>, String> {
         Err(e) => return Err(format!("cannot read profiles: {e}")),
     }
     let bao = vaultdeck_vault::find_bao_binary().map_err(|e| e.to_string())?;
-    let server = DevServer::start(&bao).await.map_err(|e| e.to_string())?;
+    let server = tokio::task::spawn_blocking(move || DevServer::start(&bao))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
     let root = SecretString::from(server.root_token.expose_secret().to_owned());
     let client = VaultClient::new(VaultConfig {
         address: server.addr.clone(),

@@ -18,9 +18,10 @@ use vaultdeck_core::sessions::Deck;
 
 use crate::state::{AppState, DemoOutcome};
 
-/// The builder with every command registered (shared by the app and the IPC tests).
-pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
-    tauri::Builder::<R>::new().invoke_handler(tauri::generate_handler![
+/// Registers every command on `builder` (shared by the app and the IPC tests, which pass
+/// Tauri's mock builder).
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
         commands::app::get_app_info,
         commands::app::ui_ready,
         commands::profiles::list_profiles,
@@ -65,7 +66,7 @@ pub fn run() {
     let (mut state, tx) = app_state(paths, Keychain::detect());
     state.started = started;
     let deck = state.deck.clone();
-    let app = builder()
+    let app = with_commands(tauri::Builder::default())
         .manage(state)
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -24,7 +24,7 @@ fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let (state, tx) = vaultdeck_app::app_state(AppPaths::under(dir.path()), Keychain::memory("test"));
     tx.send(Some(vaultdeck_app::state::DemoOutcome::NotNeeded)).unwrap();
-    let app = vaultdeck_app::builder::<tauri::test::MockRuntime>()
+    let app = vaultdeck_app::with_commands(mock_builder())
         .manage(state)
         .build(tauri::generate_context!())
         .unwrap();

@@ -193,14 +193,20 @@ mod tests {
 
     #[test]
     fn seal_labels() {
-        assert_eq!(seal_label(&seal(true, false, false, None)), "unsealed · active");
+        assert_eq!(
+            seal_label(&seal(true, false, false, None)),
+            "unsealed · active"
+        );
         assert_eq!(
             seal_label(&seal(true, false, true, Some(true))),
             "unsealed · active"
         );
         assert_eq!(seal_label(&seal(true, false, true, Some(false))), "standby");
         assert_eq!(seal_label(&seal(true, true, true, None)), "sealed");
-        assert_eq!(seal_label(&seal(false, true, false, None)), "not initialised");
+        assert_eq!(
+            seal_label(&seal(false, true, false, None)),
+            "not initialised"
+        );
     }
 
     #[test]
@@ -216,7 +222,10 @@ mod tests {
             first_broken_line: Some(7),
             reason: Some("prev_sha256 mismatch".into()),
         };
-        assert_eq!(verify_label(&broken), "Broken at line 7: prev_sha256 mismatch");
+        assert_eq!(
+            verify_label(&broken),
+            "Broken at line 7: prev_sha256 mismatch"
+        );
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub struct ProfileDraft {
     pub address: String,
     /// Namespace (empty = root).
     pub namespace: String,
-    /// CA certificate (empty = none).
+    /// Path of a PEM CA bundle file (empty = none).
     pub ca_cert: String,
     /// Verify the server's TLS certificate.
     pub tls_verify: bool,
@@ -154,7 +154,12 @@ impl ProfileDraft {
             return None;
         };
         let (method, username, mount, role_id) = match &v.auth {
-            VaultAuth::Token => (AuthMethod::Token, String::new(), String::new(), String::new()),
+            VaultAuth::Token => (
+                AuthMethod::Token,
+                String::new(),
+                String::new(),
+                String::new(),
+            ),
             VaultAuth::Userpass { username, mount } => (
                 AuthMethod::Userpass,
                 username.clone(),

@@ -147,22 +147,7 @@ impl ClusterInfo for VaultConnection {
         } else {
             self.client.leader().await.ok()
         };
-        Ok(SealInfo {
-            initialized: seal.initialized,
-            sealed: seal.sealed,
-            seal_type: seal.seal_type.clone(),
-            threshold: seal.t,
-            shares: seal.n,
-            progress: seal.progress,
-            version: seal.version.clone(),
-            cluster_name: seal.cluster_name.clone(),
-            ha_enabled: leader.as_ref().is_some_and(|l| l.ha_enabled),
-            is_active: leader.as_ref().filter(|l| l.ha_enabled).map(|l| l.is_self),
-            leader_address: leader
-                .as_ref()
-                .map(|l| l.leader_address.clone())
-                .filter(|a| !a.is_empty()),
-        })
+        Ok(seal.seal_info(leader.as_ref()))
     }
 }
 
@@ -173,13 +158,7 @@ impl MountCatalog for VaultConnection {
             .ui_mounts()
             .await?
             .into_iter()
-            .map(|m| MountInfo {
-                path: m.path,
-                engine_type: m.engine_type,
-                class: m.class,
-                kv_version: m.kv_version,
-                description: m.description,
-            })
+            .map(|m| MountInfo::from(&m))
             .collect();
         mounts.sort_by(|a, b| {
             (a.class == MountClass::Auth, &a.path).cmp(&(b.class == MountClass::Auth, &b.path))
@@ -190,16 +169,7 @@ impl MountCatalog for VaultConnection {
 
 impl TokenSession for VaultConnection {
     async fn identity(&self) -> Result<Identity> {
-        let t = self.client.lookup_self().await?;
-        Ok(Identity {
-            display_name: t.display_name,
-            policies: t.policies,
-            ttl_seconds: (t.ttl > 0).then_some(t.ttl),
-            renewable: t.renewable,
-            accessor: t.accessor,
-            token_type: t.token_type,
-            checked_at: now_unix(),
-        })
+        Ok(self.client.lookup_self().await?.identity(now_unix()))
     }
 
     async fn renew(&self) -> Result<(Identity, Vec<String>)> {

@@ -391,7 +391,7 @@ impl VaultClient {
 
     pub(crate) fn decode_error(&self, method: &Method, path: &str, detail: String) -> Error {
         Error::Decode {
-            method: method.to_string(),
+            method: crate::error::static_method(method.as_str()),
             path: normalize(path).to_owned(),
             address: self.inner.address.clone(),
             detail,
@@ -438,9 +438,9 @@ fn server_errors(json: Option<&Value>, bytes: &[u8], status: StatusCode) -> Vec<
     if let Some(errs) = json.and_then(|j| j.get("errors")).and_then(Value::as_array) {
         return errs
             .iter()
-            .map(|e| match e {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
+            .flat_map(|e| match e {
+                Value::String(s) => unwrap_multierror(s),
+                other => vec![other.to_string()],
             })
             .collect();
     }
@@ -452,6 +452,28 @@ fn server_errors(json: Option<&Value>, bytes: &[u8], status: StatusCode) -> Vec<
     let excerpt: String = text.chars().take(200).collect();
     let reason = status.canonical_reason().unwrap_or("error");
     vec![format!("{reason}: {excerpt}")]
+}
+
+/// Splits Go's multierror text (`"1 error occurred:\n\t* permission denied\n\n"`, which
+/// OpenBao returns for some `sys/` paths) into its messages; other text is kept as is.
+fn unwrap_multierror(s: &str) -> Vec<String> {
+    let trimmed = s.trim();
+    let Some((head, rest)) = trimmed.split_once('\n') else {
+        return vec![trimmed.to_owned()];
+    };
+    if !(head.ends_with("error occurred:") || head.ends_with("errors occurred:")) {
+        return vec![trimmed.to_owned()];
+    }
+    let items: Vec<String> = rest
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("* "))
+        .map(str::to_owned)
+        .collect();
+    if items.is_empty() {
+        vec![trimmed.to_owned()]
+    } else {
+        items
+    }
 }
 
 #[cfg(test)]
@@ -483,6 +505,22 @@ mod tests {
     }
 
     #[test]
+    fn unwraps_go_multierror() {
+        assert_eq!(
+            unwrap_multierror("1 error occurred:\n\t* permission denied\n\n"),
+            ["permission denied"]
+        );
+        assert_eq!(
+            unwrap_multierror("2 errors occurred:\n\t* a\n\t* b\n\n"),
+            ["a", "b"]
+        );
+        assert_eq!(
+            unwrap_multierror("invalid username or password"),
+            ["invalid username or password"]
+        );
+    }
+
+    #[test]
     fn rejects_bad_addresses() {
         for bad in ["vault:8200", "ftp://x", "http://x/?a=b", ""] {
             let e = VaultClient::new(VaultConfig::new(bad)).unwrap_err();
@@ -505,7 +543,10 @@ mod tests {
             .with_namespace("team-a/");
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("supersecret"), "{dbg}");
-        assert!(dbg.contains("[redacted]") && dbg.contains("team-a"), "{dbg}");
+        assert!(
+            dbg.contains("[redacted]") && dbg.contains("team-a"),
+            "{dbg}"
+        );
         assert_eq!(c.namespace(), "team-a");
         assert!(c.without_token().token().is_none());
     }

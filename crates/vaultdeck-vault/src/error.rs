@@ -28,11 +28,9 @@ pub enum Error {
     #[error("{method} {path}: {summary} (HTTP {status}){hint}", summary = ServerErrors(errors))]
     Api {
         /// HTTP method (`GET`, `LIST`, ...).
-        method: String,
+        method: &'static str,
         /// Vault path, relative to `/v1/`.
         path: String,
-        /// Server address the request went to.
-        address: String,
         /// HTTP status.
         status: u16,
         /// The server's `errors` array (or a short excerpt of a non-JSON body).
@@ -43,18 +41,21 @@ pub enum Error {
         hint: String,
     },
     /// The server could not be reached: connection refused, DNS, timeout or TLS failure.
-    #[error("{method} {path}: could not reach the server at {address}: {detail}. {hint}")]
+    #[error(
+        "{method} {path}: could not reach the server at {address}: {detail}. {}",
+        if *tls { TLS_HINT } else { NETWORK_HINT }
+    )]
     Unreachable {
         /// HTTP method.
-        method: String,
+        method: &'static str,
         /// Vault path, relative to `/v1/`.
         path: String,
         /// Server address.
         address: String,
         /// The innermost cause, e.g. `Connection refused (os error 111)`.
         detail: String,
-        /// What to check.
-        hint: String,
+        /// Whether it failed in TLS (certificate, handshake) rather than in the network.
+        tls: bool,
         /// The transport error.
         #[source]
         source: reqwest::Error,
@@ -63,7 +64,7 @@ pub enum Error {
     #[error("{method} {path}: unexpected response from {address}: {detail}")]
     Decode {
         /// HTTP method.
-        method: String,
+        method: &'static str,
         /// Vault path, relative to `/v1/`.
         path: String,
         /// Server address.
@@ -163,9 +164,8 @@ impl Error {
     ) -> Self {
         let (code, hint) = classify(status, &errors, purpose, has_token, path, address);
         Error::Api {
-            method: method.to_owned(),
+            method: static_method(method),
             path: path.to_owned(),
-            address: address.to_owned(),
             status,
             errors,
             code,
@@ -183,10 +183,18 @@ impl Error {
     ) -> Self {
         let chain = error_chain(&source);
         let lower = chain.join(" ").to_ascii_lowercase();
-        let tls = ["certificate", "tls", "handshake", "unknownissuer", "ssl"]
-            .iter()
-            .any(|w| lower.contains(w));
-        let detail = if source.is_timeout() {
+        let tls = [
+            "certificate",
+            "tls",
+            "handshake",
+            "unknownissuer",
+            "ssl",
+            "corrupt message",
+            "invalidcontenttype",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+        let mut detail = if source.is_timeout() {
             format!("no answer within {timeout_secs} s")
         } else {
             chain
@@ -194,21 +202,38 @@ impl Error {
                 .cloned()
                 .unwrap_or_else(|| "unknown error".to_owned())
         };
-        let hint = if tls {
-            "The TLS handshake failed: check the profile's CA bundle (VAULT_CACERT) matches the \
-             server's certificate, or that the address uses the right scheme (http/https)."
-        } else {
-            "Check the address and port, that the server is running, and that nothing (VPN, \
-             proxy, firewall) blocks it."
-        };
+        if lower.contains("invalidcontenttype") {
+            detail.push_str(" (the server does not speak TLS on this port: try http://)");
+        }
         Error::Unreachable {
-            method: method.to_owned(),
+            method: static_method(method),
             path: path.to_owned(),
             address: address.to_owned(),
             detail,
-            hint: hint.to_owned(),
+            tls,
             source,
         }
+    }
+}
+
+const TLS_HINT: &str = "The TLS handshake failed: check that the profile's CA bundle \
+    (VAULT_CACERT) matches the server's certificate, and that the address uses the right scheme \
+    (http/https)";
+const NETWORK_HINT: &str = "Check the address and port, that the server is running, and that \
+    nothing (VPN, proxy, firewall) blocks it";
+
+/// The method name as a `&'static str` (keeps [`Error`] small).
+pub(crate) fn static_method(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "LIST" => "LIST",
+        "SCAN" => "SCAN",
+        "HEAD" => "HEAD",
+        _ => "REQUEST",
     }
 }
 
@@ -337,24 +362,67 @@ mod tests {
     #[test]
     fn maps_statuses_to_codes() {
         use ErrorCode::*;
-        assert_eq!(code(503, &["Vault is sealed"], Purpose::Normal, true), Sealed);
-        assert_eq!(code(503, &["other"], Purpose::Normal, true), Unavailable);
-        assert_eq!(code(403, &["permission denied"], Purpose::Normal, true), PermissionDenied);
-        assert_eq!(code(403, &["permission denied"], Purpose::Normal, false), Unauthenticated);
-        assert_eq!(code(403, &["permission denied"], Purpose::OwnToken, true), Unauthenticated);
-        assert_eq!(code(403, &["bad token"], Purpose::Normal, true), Unauthenticated);
-        assert_eq!(code(401, &[], Purpose::Normal, true), Unauthenticated);
-        assert_eq!(code(400, &["invalid username or password"], Purpose::Login, false), Unauthenticated);
-        assert_eq!(code(403, &["permission denied"], Purpose::Login, false), PermissionDenied);
-        assert_eq!(code(400, &["missing field"], Purpose::Normal, true), InvalidInput);
         assert_eq!(
-            code(400, &["check-and-set parameter did not match the current version"], Purpose::Normal, true),
+            code(503, &["Vault is sealed"], Purpose::Normal, true),
+            Sealed
+        );
+        assert_eq!(code(503, &["other"], Purpose::Normal, true), Unavailable);
+        assert_eq!(
+            code(403, &["permission denied"], Purpose::Normal, true),
+            PermissionDenied
+        );
+        assert_eq!(
+            code(403, &["permission denied"], Purpose::Normal, false),
+            Unauthenticated
+        );
+        assert_eq!(
+            code(403, &["permission denied"], Purpose::OwnToken, true),
+            Unauthenticated
+        );
+        assert_eq!(
+            code(403, &["bad token"], Purpose::Normal, true),
+            Unauthenticated
+        );
+        assert_eq!(code(401, &[], Purpose::Normal, true), Unauthenticated);
+        assert_eq!(
+            code(
+                400,
+                &["invalid username or password"],
+                Purpose::Login,
+                false
+            ),
+            Unauthenticated
+        );
+        assert_eq!(
+            code(403, &["permission denied"], Purpose::Login, false),
+            PermissionDenied
+        );
+        assert_eq!(
+            code(400, &["missing field"], Purpose::Normal, true),
+            InvalidInput
+        );
+        assert_eq!(
+            code(
+                400,
+                &["check-and-set parameter did not match the current version"],
+                Purpose::Normal,
+                true
+            ),
             Conflict
         );
         assert_eq!(code(404, &[], Purpose::Normal, true), NotFound);
-        assert_eq!(code(405, &["unsupported operation"], Purpose::Normal, true), Unsupported);
+        assert_eq!(
+            code(405, &["unsupported operation"], Purpose::Normal, true),
+            Unsupported
+        );
         assert_eq!(code(429, &[], Purpose::Normal, true), Unavailable);
         assert_eq!(code(500, &["boom"], Purpose::Normal, true), Unavailable);
+    }
+
+    #[test]
+    fn stays_small_enough_to_wrap() {
+        // Callers wrap this in their own enums; clippy's result_large_err fires at 128 bytes.
+        assert!(std::mem::size_of::<Error>() <= 104, "{}", std::mem::size_of::<Error>());
     }
 
     #[test]
@@ -369,8 +437,19 @@ mod tests {
             true,
         );
         let m = e.to_string();
-        assert!(m.starts_with("LIST secret/metadata/x: permission denied (HTTP 403)"), "{m}");
-        let e = Error::api("POST", "auth/userpass/login/bob", "http://h:1", 403, vec![], Purpose::Login, false);
+        assert!(
+            m.starts_with("LIST secret/metadata/x: permission denied (HTTP 403)"),
+            "{m}"
+        );
+        let e = Error::api(
+            "POST",
+            "auth/userpass/login/bob",
+            "http://h:1",
+            403,
+            vec![],
+            Purpose::Login,
+            false,
+        );
         assert!(e.to_string().contains("auth/userpass/"), "{e}");
     }
 }

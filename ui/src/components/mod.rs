@@ -15,17 +15,12 @@ pub mod theme_toggle;
 pub mod toast;
 pub mod warnings;
 
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// The text of the `<input>` that fired `e`.
 pub fn input_text(e: &InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
-}
-
-/// The text of the `<textarea>` that fired `e`.
-pub fn textarea_text(e: &InputEvent) -> String {
-    e.target_unchecked_into::<HtmlTextAreaElement>().value()
 }
 
 /// Whether the checkbox that fired `e` is now checked.

@@ -8,7 +8,7 @@ use vaultdeck_ui::profile_draft::{AuthMethod, DraftEdit, DraftField, DraftFlag, 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::components::{checkbox_checked, input_text, select_value, textarea_text};
+use crate::components::{checkbox_checked, input_text, select_value};
 use crate::hooks::use_select_value;
 use crate::ipc;
 
@@ -60,12 +60,6 @@ pub fn ProfileForm(props: &ProfileFormProps) -> Html {
     let flag = |f: DraftFlag| {
         let draft = draft.dispatcher();
         Callback::from(move |e: Event| draft.dispatch(DraftEdit::Flag(f, checkbox_checked(&e))))
-    };
-    let on_cacert = {
-        let draft = draft.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            draft.dispatch(DraftEdit::Text(DraftField::CaCert, textarea_text(&e)))
-        })
     };
     let on_method = {
         let draft = draft.dispatcher();
@@ -151,10 +145,10 @@ pub fn ProfileForm(props: &ProfileFormProps) -> Html {
                     placeholder="empty = root namespace" value={d.namespace.clone()}
                     oninput={text(DraftField::Namespace)} />
 
-                <label for="profile-cacert">{ "CA certificate (PEM)" }</label>
-                <textarea id="profile-cacert" rows="3" spellcheck="false"
-                    placeholder="-----BEGIN CERTIFICATE----- (optional, trusted in addition to the system roots)"
-                    value={d.ca_cert.clone()} oninput={on_cacert} />
+                <label for="profile-cacert">{ "CA certificate file (PEM)" }</label>
+                <input id="profile-cacert" type="text" autocomplete="off" spellcheck="false"
+                    placeholder="/path/to/ca.pem (optional, trusted besides the system roots)"
+                    value={d.ca_cert.clone()} oninput={text(DraftField::CaCert)} />
 
                 <span class="form-label">{ "TLS" }</span>
                 <div class="form-checks">

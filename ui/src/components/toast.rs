@@ -1,26 +1,21 @@
-//! The toast stack (bottom right). Errors are announced assertively and stay until dismissed.
+//! The toast stack, in the flow just above the status bar (so it never covers a control).
+//! Errors are announced assertively and stay until dismissed.
 
 use yew::prelude::*;
 
-use crate::contexts::toasts::{Toast, ToastKind};
+use crate::contexts::toasts::{use_toaster, ToastKind, ToastListHandle};
 
-/// Properties of [`ToastStack`].
-#[derive(Properties, PartialEq)]
-pub struct ToastStackProps {
-    /// Toasts, oldest first.
-    pub items: Vec<Toast>,
-    /// Called with a toast's id when its dismiss button is pressed.
-    pub on_dismiss: Callback<u64>,
-}
-
-/// Renders the toasts.
+/// Renders the toasts of the enclosing `ToastProvider`.
 #[component]
-pub fn ToastStack(props: &ToastStackProps) -> Html {
+pub fn ToastStack() -> Html {
+    let list = use_context::<ToastListHandle>().expect("ToastStack must be under <ToastProvider>");
+    let toaster = use_toaster();
     html! {
         <div id="toasts" class="toasts" aria-live="polite">
-            { for props.items.iter().map(|t| {
+            { for list.items.iter().map(|t| {
                 let id = t.id;
-                let on_dismiss = props.on_dismiss.reform(move |_: MouseEvent| id);
+                let toaster = toaster.clone();
+                let on_dismiss = Callback::from(move |_: MouseEvent| toaster.dismiss(id));
                 let (kind, role) = match t.kind {
                     ToastKind::Success => ("toast-success", "status"),
                     ToastKind::Error => ("toast-error", "alert"),

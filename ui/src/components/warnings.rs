@@ -16,14 +16,13 @@ pub fn WarningsBanner() -> Html {
         return html! {};
     };
 
-    let mut items: Vec<(Option<&'static str>, String)> = active
-        .warnings
-        .iter()
-        .map(|w| (None, w.clone()))
-        .collect();
-    if let Some(w) = active.identity.as_ref().and_then(|i| {
-        expiry_warning(i.renewable, remaining_ttl(i.ttl_seconds, i.checked_at, now))
-    }) {
+    let mut items: Vec<(Option<&'static str>, String)> =
+        active.warnings.iter().map(|w| (None, w.clone())).collect();
+    if let Some(w) = active
+        .identity
+        .as_ref()
+        .and_then(|i| expiry_warning(i.renewable, remaining_ttl(i.ttl_seconds, i.checked_at, now)))
+    {
         items.push((Some("ttl-warning"), w));
     }
     if let Some(err) = conns.refresh_errors.get(&active.profile_id) {

@@ -9,6 +9,7 @@ use vaultdeck_types::{
     ConnectionSummary, ErrorCode, ListConnections, NoArgs, ProfileRef, RefreshConnection,
 };
 use wasm_bindgen_futures::spawn_local;
+use yew::html::ChildrenProps;
 use yew::prelude::*;
 
 use crate::contexts::toasts::use_toaster;
@@ -62,8 +63,11 @@ impl Connections {
 
 /// A change to the open connections.
 pub enum ConnectionsAction {
-    /// The backend's full list (startup, after deleting a profile).
+    /// The backend's full list, replacing ours (after deleting a profile).
     Loaded(Vec<ConnectionSummary>),
+    /// Connections the backend already had at startup; added to ours, removing none (a
+    /// connection opened while the list was in flight must survive).
+    Discovered(Vec<ConnectionSummary>),
     /// A connection was opened: add or replace it and make it active.
     Connected(ConnectionSummary),
     /// Fresh facts about an open connection (refresh, renew).
@@ -86,6 +90,13 @@ impl Reducible for Connections {
                 next.open = list;
                 next.refresh_errors
                     .retain(|id, _| next.open.iter().any(|c| &c.profile_id == id));
+            }
+            ConnectionsAction::Discovered(list) => {
+                for summary in list {
+                    if !next.is_open(&summary.profile_id) {
+                        next.open.push(summary);
+                    }
+                }
             }
             ConnectionsAction::Connected(summary) => {
                 next.active = Some(summary.profile_id.clone());
@@ -138,7 +149,7 @@ pub fn ConnectionsProvider(props: &ChildrenProps) -> Html {
             spawn_local(async move {
                 // Connections opened before a UI reload are still open in the backend.
                 if let Ok(list) = ipc::call::<ListConnections>(&NoArgs {}).await {
-                    dispatcher.dispatch(ConnectionsAction::Loaded(list));
+                    dispatcher.dispatch(ConnectionsAction::Discovered(list));
                 }
             });
         });

@@ -3,6 +3,7 @@
 
 use vaultdeck_ui::theme::{Theme, ThemeChoice, THEME_STORAGE_KEY};
 use wasm_bindgen::{prelude::*, JsCast};
+use yew::html::ChildrenProps;
 use yew::prelude::*;
 
 const DARK_QUERY: &str = "(prefers-color-scheme: dark)";
@@ -73,7 +74,8 @@ pub fn ThemeProvider(props: &ChildrenProps) -> Html {
                 system_dark.set(dark_query().is_some_and(|q| q.matches()));
             });
             if let Some(q) = &query {
-                let _ = q.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+                let _ =
+                    q.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
             }
             move || {
                 if let Some(q) = &query {

@@ -4,9 +4,8 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use gloo_timers::callback::Timeout;
+use yew::html::ChildrenProps;
 use yew::prelude::*;
-
-use crate::components::toast::ToastStack;
 
 /// How long a success toast stays, in milliseconds.
 const SUCCESS_MS: u32 = 4_000;
@@ -79,7 +78,10 @@ impl Toaster {
     pub fn success(&self, text: impl Into<AttrValue>) {
         let id = self.push(ToastKind::Success, text.into());
         let dispatcher = self.dispatcher.clone();
-        Timeout::new(SUCCESS_MS, move || dispatcher.dispatch(ToastAction::Dismiss(id))).forget();
+        Timeout::new(SUCCESS_MS, move || {
+            dispatcher.dispatch(ToastAction::Dismiss(id))
+        })
+        .forget();
     }
 
     /// Shows an error message that stays until dismissed.
@@ -100,27 +102,28 @@ impl Toaster {
     }
 }
 
+/// The toasts shown; only the toast stack subscribes to it.
+pub type ToastListHandle = UseReducerHandle<ToastList>;
+
 /// The [`Toaster`] of the enclosing [`ToastProvider`].
 #[hook]
 pub fn use_toaster() -> Toaster {
     use_context::<Toaster>().expect("use_toaster must be called under <ToastProvider>")
 }
 
-/// Provides a [`Toaster`] to its children and renders the toast stack.
+/// Provides a [`Toaster`] (to show toasts) and the [`ToastListHandle`] (to render them) to its
+/// children.
 #[component]
 pub fn ToastProvider(props: &ChildrenProps) -> Html {
     let list = use_reducer(ToastList::default);
     let toaster = Toaster {
         dispatcher: list.dispatcher(),
     };
-    let on_dismiss = {
-        let toaster = toaster.clone();
-        Callback::from(move |id: u64| toaster.dismiss(id))
-    };
     html! {
         <ContextProvider<Toaster> context={toaster}>
-            { props.children.clone() }
-            <ToastStack items={list.items.clone()} {on_dismiss} />
+            <ContextProvider<ToastListHandle> context={list}>
+                { props.children.clone() }
+            </ContextProvider<ToastListHandle>>
         </ContextProvider<Toaster>>
     }
 }

@@ -29,11 +29,6 @@ impl<T> UseCommandHandle<T> {
         self.result.as_deref().and_then(|r| r.as_ref().err())
     }
 
-    /// Calls the command again with the current arguments.
-    pub fn reload(&self) {
-        self.reload.emit(());
-    }
-
     /// A callback that calls the command again (for buttons).
     pub fn reload_callback<E>(&self) -> Callback<E> {
         let reload = self.reload.clone();

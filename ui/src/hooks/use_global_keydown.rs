@@ -20,7 +20,8 @@ pub fn use_global_keydown(handler: Callback<KeyboardEvent>) {
             latest.borrow().emit(e);
         });
         if let Some(d) = &document {
-            let _ = d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            let _ =
+                d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
         }
         move || {
             if let Some(d) = &document {
