@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::watch;
 use vaultdeck_core::sessions::Deck;
 use vaultdeck_types::{Profile, ProfileKind, VaultAuth, VaultProfile};
-use vaultdeck_vault::{demo, dev::DevServer, VaultClient, VaultConfig};
+use vaultdeck_vault::{demo, dev::DevServer};
 
 use crate::state::DemoOutcome;
 
@@ -52,15 +52,7 @@ async fn run(deck: &Arc<Deck>) -> Result<Option<(DevServer, String)>, String> {
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
     let root = SecretString::from(server.root_token.expose_secret().to_owned());
-    let client = VaultClient::new(VaultConfig {
-        address: server.addr.clone(),
-        namespace: String::new(),
-        ca_cert_pem: None,
-        tls_verify: true,
-        timeout: std::time::Duration::from_secs(30),
-    })
-    .map_err(|e| e.to_string())?
-    .with_token(root.clone());
+    let client = server.client().map_err(|e| e.to_string())?;
     let pg = demo_pg_from_env();
     let summary = demo::seed(&client, pg.as_ref())
         .await

@@ -6,24 +6,14 @@
 mod harness;
 
 use harness::{assert_no_leak, AppSession, Display};
-use secrecy::ExposeSecret;
 use serde_json::json;
-use vaultdeck_vault::{VaultClient, VaultConfig};
 
 const TOKEN_SENTINEL: &str = "e2eTOKENsentinel7f3a91c2";
 const PASSWORD_SENTINEL: &str = "e2e-PASSWORD-sentinel-5d81";
 const SENTINELS: &[&str] = &[TOKEN_SENTINEL, PASSWORD_SENTINEL];
 
-async fn seed(addr: &str, root: &str) {
-    let client = VaultClient::new(VaultConfig {
-        address: addr.into(),
-        namespace: String::new(),
-        ca_cert_pem: None,
-        tls_verify: true,
-        timeout: std::time::Duration::from_secs(10),
-    })
-    .unwrap()
-    .with_token(root.to_owned().into());
+async fn seed(bao: &vaultdeck_vault::dev::DevServer) {
+    let client = bao.client().unwrap();
     client
         .write(
             "sys/policies/acl/e2e-read",
@@ -78,7 +68,7 @@ async fn theme(s: &AppSession) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn desktop_app_scenarios() {
     let bao = vaultdeck_testkit::openbao_dev();
-    seed(&bao.addr, bao.root_token.expose_secret()).await;
+    seed(&bao).await;
     let keyring = vaultdeck_testkit::SecretService::start();
     let display = Display::start();
     let mut written = Vec::new();

@@ -259,7 +259,14 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     auth,
                 }),
             };
-            let saved = deck().save_profile(profile, credential, insecure_skip_tls_verify)?;
+            let d = deck();
+            if let (Some(reason), true) = (d.keychain().unavailable_reason(), credential.is_some()) {
+                eprintln!(
+                    "vdeck: warning: no OS keychain ({reason}); the credential was NOT stored, \
+                     pass it again at login"
+                );
+            }
+            let saved = d.save_profile(profile, credential, insecure_skip_tls_verify)?;
             print(json, &saved, |p| format!("added profile \"{}\" ({})", p.name, p.id));
         }
         Cmd::Profile(ProfileCmd::Remove { profile, yes }) => {

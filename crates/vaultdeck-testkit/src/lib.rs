@@ -35,7 +35,7 @@ use std::sync::LazyLock;
 use vaultdeck_vault::dev::DevServer;
 
 pub use openbao::OpenBaoRaft;
-pub use postgres::Postgres;
+pub use postgres::{Postgres, PG_BINDIR_ENV, VAULT_ADMIN_ROLE};
 pub use secret_service::SecretService;
 pub use vaultdeck_vault::demo::PgTarget;
 

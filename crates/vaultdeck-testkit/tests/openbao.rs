@@ -1,6 +1,7 @@
 //! OpenBao peers start, answer and stop.
 
 use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use vaultdeck_testkit::{openbao_dev, process_gone, OpenBaoRaft};
@@ -75,4 +76,52 @@ async fn raft_server_starts_uninitialised_then_init_unseal_makes_it_active() {
         "raft server {pid} still running after drop"
     );
     assert!(!dir.exists());
+}
+
+const HELPER_ENV: &str = "VAULTDECK_TESTKIT_LEAK_HELPER";
+
+/// Run by `a_never_dropped_dev_server_dies_with_its_test_process` in a child test process:
+/// starts a dev server, prints its pid and exits without dropping it. A no-op otherwise.
+#[test]
+fn helper_exits_without_dropping_a_dev_server() {
+    if std::env::var_os(HELPER_ENV).is_none() {
+        return;
+    }
+    let dev = openbao_dev();
+    println!("BAO_PID={}", dev.pid());
+    std::mem::forget(dev);
+}
+
+#[test]
+fn a_never_dropped_dev_server_dies_with_its_test_process() {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "helper_exits_without_dropping_a_dev_server",
+            "--exact",
+            "--nocapture",
+        ])
+        .env(HELPER_ENV, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pid: u32 = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("BAO_PID="))
+        .unwrap_or_else(|| panic!("no BAO_PID in: {stdout}"))
+        .trim()
+        .parse()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !process_gone(pid) {
+        assert!(
+            Instant::now() < deadline,
+            "bao {pid} outlived its test process"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

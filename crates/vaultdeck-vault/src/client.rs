@@ -163,6 +163,16 @@ impl VaultClient {
         }
     }
 
+    /// A clone for root-only unauthenticated endpoints (`sys/health`, `sys/init`,
+    /// `sys/unseal`), which OpenBao refuses inside a namespace.
+    pub(crate) fn root_anonymous(&self) -> Self {
+        Self {
+            token: None,
+            namespace: Arc::from(""),
+            inner: self.inner.clone(),
+        }
+    }
+
     /// A clone of this client without a token (for logins and unauthenticated endpoints).
     pub fn without_token(&self) -> Self {
         Self {
@@ -203,7 +213,8 @@ impl VaultClient {
         self.read_with_query(path, &[]).await
     }
 
-    /// Reads `path` with query parameters: `GET /v1/{path}?k=v`. 404 -> `None`.
+    /// Reads `path` with query parameters: `GET /v1/{path}?k=v`. 404 -> `None`, except when
+    /// the namespace itself does not exist (an error with code `NotFound`).
     pub async fn read_with_query(
         &self,
         path: &str,
@@ -214,7 +225,7 @@ impl VaultClient {
             .await
         {
             Ok(r) => Ok(r.body),
-            Err(e) if e.status() == Some(404) => Ok(None),
+            Err(e) if e.status() == Some(404) && !namespace_missing(&e) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -417,6 +428,12 @@ impl VaultClient {
         }
         Ok(url)
     }
+}
+
+fn namespace_missing(e: &Error) -> bool {
+    e.server_errors()
+        .iter()
+        .any(|m| m.contains("namespace not found"))
 }
 
 /// `/v1/secret/x` and `/secret/x` -> `secret/x`.

@@ -259,6 +259,18 @@ fn classify(
             ". The secret changed since it was read: reload it and retry".to_owned(),
         );
     }
+    if text.contains("namespace not found") {
+        return (
+            ErrorCode::NotFound,
+            ". The namespace in the connection settings does not exist on this server".to_owned(),
+        );
+    }
+    if text.contains("operation unavailable in namespaces") {
+        return (
+            ErrorCode::Unsupported,
+            ". This endpoint only exists in the root namespace".to_owned(),
+        );
+    }
     match status {
         400 if purpose == Purpose::Login => (ErrorCode::Unauthenticated, String::new()),
         401 => (
@@ -422,7 +434,11 @@ mod tests {
     #[test]
     fn stays_small_enough_to_wrap() {
         // Callers wrap this in their own enums; clippy's result_large_err fires at 128 bytes.
-        assert!(std::mem::size_of::<Error>() <= 104, "{}", std::mem::size_of::<Error>());
+        assert!(
+            std::mem::size_of::<Error>() <= 104,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]

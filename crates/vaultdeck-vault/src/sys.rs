@@ -294,7 +294,7 @@ impl VaultClient {
         let method = Method::GET;
         let path = "sys/health";
         let r = self
-            .without_token()
+            .root_anonymous()
             .execute(
                 method.clone(),
                 path,
@@ -329,16 +329,17 @@ impl VaultClient {
     ///
     /// `GET /v1/sys/seal-status` — <https://openbao.org/api-docs/system/seal-status/>
     pub async fn seal_status(&self) -> Result<SealStatus, Error> {
-        self.without_token()
+        self.root_anonymous()
             .call(Method::GET, "sys/seal-status", None, Purpose::Normal, false)
             .await
     }
 
-    /// HA leader (unauthenticated). A sealed node answers 503 -> code `Sealed`.
+    /// HA leader (unauthenticated). A sealed node answers 503 -> code `Sealed`. Sent to the
+    /// root namespace, like the other node-level endpoints.
     ///
     /// `GET /v1/sys/leader` — <https://openbao.org/api-docs/system/leader/>
     pub async fn leader(&self) -> Result<Leader, Error> {
-        self.without_token()
+        self.root_anonymous()
             .call(Method::GET, "sys/leader", None, Purpose::Normal, false)
             .await
     }
@@ -381,7 +382,7 @@ impl VaultClient {
     /// `PUT /v1/sys/init` — <https://openbao.org/api-docs/system/init/>
     pub async fn init(&self, shares: u32, threshold: u32) -> Result<InitResponse, Error> {
         let body = json!({ "secret_shares": shares, "secret_threshold": threshold });
-        self.without_token()
+        self.root_anonymous()
             .call(Method::PUT, "sys/init", Some(&body), Purpose::Normal, false)
             .await
     }
@@ -391,7 +392,7 @@ impl VaultClient {
     /// `PUT /v1/sys/unseal` — <https://openbao.org/api-docs/system/unseal/>
     pub async fn unseal(&self, key: &SecretString) -> Result<SealStatus, Error> {
         let body = json!({ "key": key.expose_secret() });
-        self.without_token()
+        self.root_anonymous()
             .call(
                 Method::PUT,
                 "sys/unseal",

@@ -403,6 +403,16 @@ async fn namespace_header_scopes_requests() {
         .await
         .unwrap()
         .contains(&"team-a/".to_owned()));
+    // Node-level endpoints go to the root namespace even from a namespaced client.
+    assert_eq!(ns.health().await.unwrap().state(), NodeState::Active);
+    assert!(!ns.seal_status().await.unwrap().sealed);
+    ns.leader().await.unwrap();
+    // A namespace that does not exist is an error, not an empty result.
+    let missing = r.with_namespace("no-such-ns");
+    let err = missing.read("secret/data/x").await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
+    assert!(err.to_string().contains("namespace"), "{err}");
+    assert!(missing.list("secret/metadata/").await.is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
