@@ -22,7 +22,10 @@ pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
             )
         }
         Err(e) => {
-            eprintln!("vaultdeck: cannot create log dir {}: {e}", log_dir.display());
+            eprintln!(
+                "vaultdeck: cannot create log dir {}: {e}",
+                log_dir.display()
+            );
             (None, None)
         }
     };

@@ -22,8 +22,10 @@ struct Harness {
 
 fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let (state, tx) = vaultdeck_app::app_state(AppPaths::under(dir.path()), Keychain::memory("test"));
-    tx.send(Some(vaultdeck_app::state::DemoOutcome::NotNeeded)).unwrap();
+    let (state, tx) =
+        vaultdeck_app::app_state(AppPaths::under(dir.path()), Keychain::memory("test"));
+    tx.send(Some(vaultdeck_app::state::DemoOutcome::NotNeeded))
+        .unwrap();
     let app = vaultdeck_app::with_commands(mock_builder())
         .manage(state)
         .build(tauri::generate_context!())
@@ -126,7 +128,10 @@ fn a_window_without_capability_is_denied_every_command() {
 fn commands_work_end_to_end_through_ipc() {
     let h = harness();
     let main = h.window("main");
-    assert_eq!(invoke(&main, "list_profiles", json!({})).unwrap(), json!([]));
+    assert_eq!(
+        invoke(&main, "list_profiles", json!({})).unwrap(),
+        json!([])
+    );
     let saved = invoke(
         &main,
         "save_profile",
@@ -136,7 +141,10 @@ fn commands_work_end_to_end_through_ipc() {
     )
     .unwrap();
     assert_eq!(saved["name"], "local");
-    assert_eq!(invoke(&main, "list_profiles", json!({})).unwrap()[0]["name"], "local");
+    assert_eq!(
+        invoke(&main, "list_profiles", json!({})).unwrap()[0]["name"],
+        "local"
+    );
     let info = invoke(&main, "get_app_info", json!({})).unwrap();
     assert_eq!(info["keychain_available"], false);
     // Validation errors arrive as IpcError with the right code and the draft is not saved.
@@ -151,15 +159,24 @@ fn commands_work_end_to_end_through_ipc() {
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(err.message.contains("plain http"), "{}", err.message);
     // Not connected: a clear Unauthenticated error.
-    let err: IpcError =
-        serde_json::from_value(invoke(&main, "list_mounts", json!({"profile_id": saved["id"]})).unwrap_err())
-            .unwrap();
+    let err: IpcError = serde_json::from_value(
+        invoke(&main, "list_mounts", json!({"profile_id": saved["id"]})).unwrap_err(),
+    )
+    .unwrap();
     assert_eq!(err.code, ErrorCode::Unauthenticated);
     // Every mutation is audited.
     let audit = invoke(&main, "list_audit", json!({"filter": {}})).unwrap();
-    let actions: Vec<_> = audit.as_array().unwrap().iter().map(|e| e["action"].clone()).collect();
+    let actions: Vec<_> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].clone())
+        .collect();
     assert!(actions.contains(&json!("profile.create")), "{actions:?}");
-    assert_eq!(invoke(&main, "verify_audit", json!({})).unwrap()["first_broken_line"], Value::Null);
+    assert_eq!(
+        invoke(&main, "verify_audit", json!({})).unwrap()["first_broken_line"],
+        Value::Null
+    );
 }
 
 #[test]
@@ -183,7 +200,11 @@ fn every_command_belongs_to_exactly_one_risk_group() {
         let groups = owners.get(*cmd).cloned().unwrap_or_default();
         assert_eq!(groups.len(), 1, "{cmd} is in groups {groups:?}");
     }
-    assert_eq!(owners.len(), ALL_COMMANDS.len(), "permission for an undeclared command");
+    assert_eq!(
+        owners.len(),
+        ALL_COMMANDS.len(),
+        "permission for an undeclared command"
+    );
 }
 
 #[test]

@@ -47,7 +47,8 @@ pub async fn import_env_profile(state: State<'_, AppState>, args: NoArgs) -> Cmd
         let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
         let imp = vaultdeck_core::env_import::from_env(|k| std::env::var(k).ok(), home.as_deref())?;
         let saved = deck.save_profile(imp.profile, imp.token, false)?;
-        deck.audit().append(AuditRecord::ok("profile.import_env").profile(&saved.name))?;
+        deck.audit()
+            .append(AuditRecord::ok("profile.import_env").profile(&saved.name))?;
         Ok(saved)
     })
     .await

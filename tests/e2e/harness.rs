@@ -26,7 +26,14 @@ impl Display {
             }
             let name = format!(":{n}");
             let mut child = Command::new("Xvfb")
-                .args([name.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .args([
+                    name.as_str(),
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -42,6 +49,7 @@ impl Display {
                 std::thread::sleep(Duration::from_millis(50));
             }
             let _ = child.kill();
+            let _ = child.wait();
         }
         panic!("could not start Xvfb on any display :90..:139");
     }
@@ -79,13 +87,21 @@ impl AppSession {
         let err = std::fs::File::create(dir.path().join("driver.err")).unwrap();
         let driver_bin = which("tauri-driver");
         let driver = Command::new(driver_bin)
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
             .env("DISPLAY", &display.name)
             .env("DBUS_SESSION_BUS_ADDRESS", dbus)
             .env("VAULTDECK_CONFIG_DIR", dir.path().join("config"))
             .env("VAULTDECK_DATA_DIR", dir.path().join("data"))
             .env("VAULTDECK_DEMO", "0")
-            .env("VAULTDECK_LOG", "debug,tao=warn,wry=warn,hyper=warn,reqwest=warn")
+            .env(
+                "VAULTDECK_LOG",
+                "debug,tao=warn,wry=warn,hyper=warn,reqwest=warn",
+            )
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .env_remove("VAULT_ADDR")
             .env_remove("VAULT_TOKEN")
@@ -96,7 +112,10 @@ impl AppSession {
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         let mut caps = serde_json::Map::new();
@@ -214,5 +233,9 @@ pub fn assert_no_leak(root: &Path, sentinels: &[&str]) {
             }
         }
     }
-    assert!(files >= 3, "expected app output files under {}", root.display());
+    assert!(
+        files >= 3,
+        "expected app output files under {}",
+        root.display()
+    );
 }

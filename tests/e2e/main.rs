@@ -57,7 +57,10 @@ async fn save_and_connect(s: &AppSession, name: &str) {
 
 async fn theme(s: &AppSession) -> String {
     s.client
-        .execute("return document.documentElement.dataset.theme || '';", vec![])
+        .execute(
+            "return document.documentElement.dataset.theme || '';",
+            vec![],
+        )
         .await
         .unwrap()
         .as_str()
@@ -80,7 +83,8 @@ async fn desktop_app_scenarios() {
     save_and_connect(&s, "Local token").await;
     s.wait_text("#identity-name", "token-e2e").await;
     s.wait_text("#identity-policies", "e2e-read").await;
-    s.wait_for("#mounts-list li.mount[data-path=\"secret/\"]").await;
+    s.wait_for("#mounts-list li.mount[data-path=\"secret/\"]")
+        .await;
     s.wait_text("#status-connection", "Local token").await;
     s.wait_text("#status-seal", "unsealed").await;
     s.screenshot("01-token-connected").await;
@@ -121,8 +125,10 @@ async fn desktop_app_scenarios() {
     s.fill("#profile-username", "e2e-user").await;
     s.fill("#profile-credential", "not-the-password").await;
     save_and_connect(&s, "Wrong password").await;
-    s.wait_text("#connect-error", "invalid username or password").await;
-    s.wait_for(".profile-row[data-profile-name=\"Wrong password\"]").await;
+    s.wait_text("#connect-error", "invalid username or password")
+        .await;
+    s.wait_for(".profile-row[data-profile-name=\"Wrong password\"]")
+        .await;
     s.screenshot("04-wrong-password").await;
     written.push(s.finish().await);
 

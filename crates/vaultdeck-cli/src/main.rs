@@ -185,7 +185,10 @@ fn deck() -> Arc<Deck> {
 
 fn print<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T) -> String) {
     if json {
-        println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(value).unwrap_or_default()
+        );
     } else {
         println!("{}", human(value));
     }
@@ -224,7 +227,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 AuthArg::Token => VaultAuth::Token,
                 AuthArg::Userpass => VaultAuth::Userpass {
                     username: username.ok_or_else(|| {
-                        fail(ErrorCode::InvalidInput, "--username is required for userpass")
+                        fail(
+                            ErrorCode::InvalidInput,
+                            "--username is required for userpass",
+                        )
                     })?,
                     mount: mount.unwrap_or_else(|| "userpass".into()),
                 },
@@ -260,14 +266,17 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 }),
             };
             let d = deck();
-            if let (Some(reason), true) = (d.keychain().unavailable_reason(), credential.is_some()) {
+            if let (Some(reason), true) = (d.keychain().unavailable_reason(), credential.is_some())
+            {
                 eprintln!(
                     "vdeck: warning: no OS keychain ({reason}); the credential was NOT stored, \
                      pass it again at login"
                 );
             }
             let saved = d.save_profile(profile, credential, insecure_skip_tls_verify)?;
-            print(json, &saved, |p| format!("added profile \"{}\" ({})", p.name, p.id));
+            print(json, &saved, |p| {
+                format!("added profile \"{}\" ({})", p.name, p.id)
+            });
         }
         Cmd::Profile(ProfileCmd::Remove { profile, yes }) => {
             let d = deck();
@@ -356,7 +365,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 format!(
                     "server:   {}\nstate:    {seal}\nidentity: {who}\nmounts:   {}",
                     summary.address,
-                    mounts.iter().map(|m| m.path.as_str()).collect::<Vec<_>>().join(" ")
+                    mounts
+                        .iter()
+                        .map(|m| m.path.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 )
             });
         }
@@ -445,6 +458,9 @@ fn confirm(yes: bool, question: &str, expected: &str) -> Result<(), Failure> {
     if answer.trim() == expected {
         Ok(())
     } else {
-        Err(fail(ErrorCode::InvalidInput, "not confirmed; nothing was changed"))
+        Err(fail(
+            ErrorCode::InvalidInput,
+            "not confirmed; nothing was changed",
+        ))
     }
 }

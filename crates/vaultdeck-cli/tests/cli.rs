@@ -127,7 +127,11 @@ fn assert_tree_clean(root: &Path, sentinel: &str) {
             assert_tree_clean(&p, sentinel);
         } else {
             let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
-            assert!(!text.contains(sentinel), "sentinel leaked into {}", p.display());
+            assert!(
+                !text.contains(sentinel),
+                "sentinel leaked into {}",
+                p.display()
+            );
         }
     }
 }
@@ -138,7 +142,13 @@ fn profile_lifecycle_with_the_credential_in_the_keychain() {
     let u = User::new();
     let added = u.json(
         &[
-            "--json", "profile", "add", "--name", "local", "--address", addr,
+            "--json",
+            "profile",
+            "add",
+            "--name",
+            "local",
+            "--address",
+            addr,
             "--credential-stdin",
         ],
         Some(TOKEN_SENTINEL),
@@ -146,7 +156,10 @@ fn profile_lifecycle_with_the_credential_in_the_keychain() {
     assert_eq!(added["name"], "local");
     // The profiles file holds no credential; the keychain does (a new process can sign in).
     let status = u.json(&["--json", "status", "local"], None);
-    assert_eq!(status["connection"]["identity"]["display_name"], "token-cli");
+    assert_eq!(
+        status["connection"]["identity"]["display_name"],
+        "token-cli"
+    );
     assert_eq!(status["connection"]["credential_in_keychain"], true);
     let mounts: Vec<_> = status["mounts"]
         .as_array()
@@ -162,9 +175,19 @@ fn profile_lifecycle_with_the_credential_in_the_keychain() {
     let out = u.run(&["profile", "remove", "local"], None, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
-    assert_eq!(u.json(&["--json", "profile", "list"], None).as_array().unwrap().len(), 1);
+    assert_eq!(
+        u.json(&["--json", "profile", "list"], None)
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     u.json(&["--json", "profile", "remove", "local", "--yes"], None);
-    assert!(u.json(&["--json", "profile", "list"], None).as_array().unwrap().is_empty());
+    assert!(u
+        .json(&["--json", "profile", "list"], None)
+        .as_array()
+        .unwrap()
+        .is_empty());
 
     // Every mutation was audited and the chain verifies.
     let verify = u.json(&["--json", "audit", "verify"], None);
@@ -182,13 +205,25 @@ fn honours_vault_addr_and_vault_token() {
         None,
         &[("VAULT_ADDR", &p.bao.addr), ("VAULT_TOKEN", TOKEN_SENTINEL)],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["connection"]["identity"]["display_name"], "token-cli");
     // ~/.vault-token is read when VAULT_TOKEN is unset.
-    std::fs::write(u.dir.path().join(".vault-token"), p.bao.root_token.expose_secret()).unwrap();
+    std::fs::write(
+        u.dir.path().join(".vault-token"),
+        p.bao.root_token.expose_secret(),
+    )
+    .unwrap();
     let out = u.run(&["--json", "status"], None, &[("VAULT_ADDR", &p.bao.addr)]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::remove_file(u.dir.path().join(".vault-token")).unwrap();
     // No token anywhere: a clear error on stderr, JSON with --json, exit code 3.
     let out = u.run(&["--json", "status"], None, &[("VAULT_ADDR", &p.bao.addr)]);
@@ -205,12 +240,24 @@ fn userpass_login_good_and_bad_password() {
     let u = User::new();
     u.json(
         &[
-            "--json", "profile", "add", "--name", "up", "--address", addr, "--auth",
-            "userpass", "--username", "cli-user",
+            "--json",
+            "profile",
+            "add",
+            "--name",
+            "up",
+            "--address",
+            addr,
+            "--auth",
+            "userpass",
+            "--username",
+            "cli-user",
         ],
         None,
     );
-    let ok = u.json(&["--json", "login", "up", "--credential-stdin"], Some(PASSWORD_SENTINEL));
+    let ok = u.json(
+        &["--json", "login", "up", "--credential-stdin"],
+        Some(PASSWORD_SENTINEL),
+    );
     assert_eq!(ok["identity"]["display_name"], "userpass-cli-user");
     let bad = u.run(&["login", "up", "--credential-stdin"], Some("wrong"), &[]);
     assert_eq!(bad.status.code(), Some(3));
@@ -227,7 +274,15 @@ fn audit_verify_reports_the_first_tampered_line() {
     let u = User::new();
     for name in ["a", "b", "c"] {
         u.json(
-            &["--json", "profile", "add", "--name", name, "--address", "https://vault.example"],
+            &[
+                "--json",
+                "profile",
+                "add",
+                "--name",
+                name,
+                "--address",
+                "https://vault.example",
+            ],
             None,
         );
     }
@@ -235,7 +290,11 @@ fn audit_verify_reports_the_first_tampered_line() {
     assert!(out.status.success());
     let log = u.dir.path().join("data/audit.jsonl");
     let text = std::fs::read_to_string(&log).unwrap();
-    std::fs::write(&log, text.replacen("\"profile\":\"a\"", "\"profile\":\"z\"", 1)).unwrap();
+    std::fs::write(
+        &log,
+        text.replacen("\"profile\":\"a\"", "\"profile\":\"z\"", 1),
+    )
+    .unwrap();
     let out = u.run(&["audit", "verify"], None, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -248,9 +307,37 @@ fn audit_verify_reports_the_first_tampered_line() {
 #[test]
 fn secrets_are_never_accepted_as_arguments() {
     let u = User::new();
-    let out = u.run(&["profile", "add", "--name", "x", "--address", "https://v", "--token", "s.x"], None, &[]);
+    let out = u.run(
+        &[
+            "profile",
+            "add",
+            "--name",
+            "x",
+            "--address",
+            "https://v",
+            "--token",
+            "s.x",
+        ],
+        None,
+        &[],
+    );
     assert!(!out.status.success());
-    let out = u.run(&["profile", "add", "--name", "x", "--address", "http://vault.corp"], None, &[]);
-    assert_eq!(out.status.code(), Some(2), "plain http to a remote host must be refused");
+    let out = u.run(
+        &[
+            "profile",
+            "add",
+            "--name",
+            "x",
+            "--address",
+            "http://vault.corp",
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "plain http to a remote host must be refused"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("plain http"));
 }

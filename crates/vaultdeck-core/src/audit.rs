@@ -126,7 +126,8 @@ impl AuditLog {
             .append(true)
             .open(&self.path)
             .map_err(|e| Error::io("opening", &self.path, e))?;
-        file.lock().map_err(|e| Error::io("locking", &self.path, e))?;
+        file.lock()
+            .map_err(|e| Error::io("locking", &self.path, e))?;
         let mut text = String::new();
         file.seek(SeekFrom::Start(0))
             .and_then(|_| file.read_to_string(&mut text))
@@ -210,7 +211,10 @@ impl AuditLog {
                 ));
             }
             if line.seq != n {
-                return Ok(broken(n, format!("sequence number {} where {n} expected", line.seq)));
+                return Ok(broken(
+                    n,
+                    format!("sequence number {} where {n} expected", line.seq),
+                ));
             }
             prev = sha256_hex(raw);
         }
@@ -322,7 +326,12 @@ mod tests {
     fn a_removed_line_is_detected() {
         let (_d, log) = log_with(4);
         let text = std::fs::read_to_string(log.path()).unwrap();
-        let kept: Vec<_> = text.lines().enumerate().filter(|(i, _)| *i != 1).map(|(_, l)| l).collect();
+        let kept: Vec<_> = text
+            .lines()
+            .enumerate()
+            .filter(|(i, _)| *i != 1)
+            .map(|(_, l)| l)
+            .collect();
         std::fs::write(log.path(), kept.join("\n") + "\n").unwrap();
         assert_eq!(log.verify().unwrap().first_broken_line, Some(2));
     }

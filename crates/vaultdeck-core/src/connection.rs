@@ -121,9 +121,10 @@ impl VaultConnection {
 /// Turns a profile into client settings, reading the CA bundle.
 pub fn vault_config(profile: &VaultProfile) -> Result<VaultConfig> {
     let ca_cert_pem = match profile.ca_cert.as_deref().filter(|c| !c.is_empty()) {
-        Some(path) => Some(std::fs::read(path).map_err(|e| {
-            Error::InvalidInput(format!("cannot read CA bundle {path}: {e}"))
-        })?),
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| Error::InvalidInput(format!("cannot read CA bundle {path}: {e}")))?,
+        ),
         None => None,
     };
     Ok(VaultConfig {

@@ -107,7 +107,11 @@ mod tests {
     fn falls_back_to_the_token_file() {
         let home = tempfile::tempdir().unwrap();
         std::fs::write(home.path().join(".vault-token"), "s.fromfile\n").unwrap();
-        let imp = from_env(env(&[("VAULT_ADDR", "http://127.0.0.1:8200")]), Some(home.path())).unwrap();
+        let imp = from_env(
+            env(&[("VAULT_ADDR", "http://127.0.0.1:8200")]),
+            Some(home.path()),
+        )
+        .unwrap();
         assert_eq!(imp.token.unwrap().expose_secret(), "s.fromfile");
     }
 

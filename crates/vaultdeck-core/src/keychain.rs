@@ -92,7 +92,9 @@ impl Keychain {
             Backend::Os => match entry(profile_id)?.get_password() {
                 Ok(v) => Ok(Some(SecretString::from(v))),
                 Err(keyring::Error::NoEntry) => Ok(None),
-                Err(e) => Err(Error::Keychain(format!("reading the credential failed: {e}"))),
+                Err(e) => Err(Error::Keychain(format!(
+                    "reading the credential failed: {e}"
+                ))),
             },
             Backend::Memory { entries, .. } => Ok(lock(entries).get(profile_id).cloned()),
         }
@@ -103,7 +105,9 @@ impl Keychain {
         match &self.backend {
             Backend::Os => match entry(profile_id)?.delete_credential() {
                 Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-                Err(e) => Err(Error::Keychain(format!("deleting the credential failed: {e}"))),
+                Err(e) => Err(Error::Keychain(format!(
+                    "deleting the credential failed: {e}"
+                ))),
             },
             Backend::Memory { entries, .. } => {
                 lock(entries).remove(profile_id);

@@ -171,7 +171,9 @@ fn validate_vault(v: &VaultProfile, confirm_insecure_tls: bool) -> Result<()> {
     }
     match &v.auth {
         VaultAuth::Token => Ok(()),
-        VaultAuth::Userpass { username, mount } if username.trim().is_empty() || mount.is_empty() => {
+        VaultAuth::Userpass { username, mount }
+            if username.trim().is_empty() || mount.is_empty() =>
+        {
             Err(Error::InvalidInput(
                 "userpass needs a username and an auth mount path".into(),
             ))
@@ -211,7 +213,10 @@ fn split_address(address: &str) -> Result<(&str, &str)> {
 /// True for `localhost` and loopback IP literals.
 pub fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+        || host
+            .parse::<IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -238,7 +243,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = ProfileStore::new(dir.path().join("p.toml"));
         assert!(store.list().unwrap().is_empty());
-        let a = store.save(vault("prod", "https://vault.example:8200"), false).unwrap();
+        let a = store
+            .save(vault("prod", "https://vault.example:8200"), false)
+            .unwrap();
         assert!(!a.id.is_empty());
         let mut edited = a.clone();
         edited.name = "production".into();
@@ -252,7 +259,10 @@ mod tests {
         store.delete(&c1.id).unwrap();
         let names: Vec<_> = store.list().unwrap().into_iter().map(|p| p.name).collect();
         assert_eq!(names, ["production", "production (copy 2)"]);
-        assert_eq!(store.get("nope").unwrap_err().code(), vaultdeck_types::ErrorCode::NotFound);
+        assert_eq!(
+            store.get("nope").unwrap_err().code(),
+            vaultdeck_types::ErrorCode::NotFound
+        );
     }
 
     #[test]
@@ -287,7 +297,10 @@ mod tests {
         if let ProfileKind::Vault(v) = &mut p.kind {
             v.tls_verify = false;
         }
-        assert!(validate(&p, false).unwrap_err().to_string().contains("confirmation"));
+        assert!(validate(&p, false)
+            .unwrap_err()
+            .to_string()
+            .contains("confirmation"));
         assert!(validate(&p, true).is_ok());
     }
 

@@ -141,7 +141,11 @@ impl Deck {
                 }
                 Ok(saved)
             });
-        let action = if creating { "profile.create" } else { "profile.update" };
+        let action = if creating {
+            "profile.create"
+        } else {
+            "profile.update"
+        };
         self.record(match &result {
             Ok(p) => AuditRecord::ok(action)
                 .profile(&p.name)
@@ -220,11 +224,14 @@ impl Deck {
         let conn = match Connection::open(&profile, credential).await {
             Ok(c) => c,
             Err(e) => {
-                self.record(AuditRecord::failed("session.login", e.to_string()).profile(&profile.name));
+                self.record(
+                    AuditRecord::failed("session.login", e.to_string()).profile(&profile.name),
+                );
                 return Err(e);
             }
         };
-        let mut credential_in_keychain = self.keychain.is_os() && !self.is_session_profile(&profile.id);
+        let mut credential_in_keychain =
+            self.keychain.is_os() && !self.is_session_profile(&profile.id);
         if let (true, Some(c)) = (remember, typed.as_ref()) {
             self.keychain.set(&profile.id, c)?;
         } else if typed.is_some() {
@@ -320,7 +327,8 @@ impl Deck {
             }
             Err(e) => {
                 self.record(
-                    AuditRecord::failed("token.renew_self", e.to_string()).profile(&open.profile.name),
+                    AuditRecord::failed("token.renew_self", e.to_string())
+                        .profile(&open.profile.name),
                 );
                 Err(e)
             }
@@ -399,7 +407,12 @@ fn summary(open: &OpenConnection, now: i64) -> ConnectionSummary {
         name: open.profile.name.clone(),
         provider: open.profile.kind.provider_label().into(),
         address,
-        warnings: warnings_for(&open.profile, &st.identity, st.renewal_warning.as_deref(), now),
+        warnings: warnings_for(
+            &open.profile,
+            &st.identity,
+            st.renewal_warning.as_deref(),
+            now,
+        ),
         identity: Some(identity),
         seal: st.seal.clone(),
         capabilities: open.conn.capabilities(),
@@ -421,7 +434,10 @@ fn spawn_renewal(weak: std::sync::Weak<OpenConnection>) {
             let delay = {
                 let Some(open) = weak.upgrade() else { return };
                 let st = lock(&open.state);
-                match (st.identity.renewable, remaining_ttl(&st.identity, now_unix())) {
+                match (
+                    st.identity.renewable,
+                    remaining_ttl(&st.identity, now_unix()),
+                ) {
                     (true, Some(left)) => renewal_delay(left),
                     _ => Duration::from_secs(60),
                 }

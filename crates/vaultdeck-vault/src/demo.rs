@@ -757,8 +757,15 @@ mod tests {
         assert!(seeds.iter().any(|s| s.versions.len() > 1));
         assert!(seeds.iter().any(|s| s.custom_metadata.is_some()));
         assert_eq!(kv1_seeds().len(), 20);
-        let dns = seeds.iter().find(|s| s.path == "infra/dns/cloudflare").unwrap();
-        assert!(dns.versions[0]["api_token"].is_string(), "{}", dns.versions[0]);
+        let dns = seeds
+            .iter()
+            .find(|s| s.path == "infra/dns/cloudflare")
+            .unwrap();
+        assert!(
+            dns.versions[0]["api_token"].is_string(),
+            "{}",
+            dns.versions[0]
+        );
         let names: Vec<&str> = policies().iter().map(|(n, _)| *n).collect();
         assert_eq!(names, DEMO_POLICIES);
     }
