@@ -250,7 +250,7 @@ impl Deck {
             credential_in_keychain,
             cancel: CancellationToken::new(),
         });
-        spawn_renewal(Arc::downgrade(&open));
+        spawn_renewal(Arc::downgrade(&open), self.audit.clone());
         lock(&self.open).insert(profile.id.clone(), open.clone());
         self.record(AuditRecord::ok("session.login").profile(&profile.name));
         Ok(summary(&open, now_unix()))
@@ -425,7 +425,7 @@ pub fn renewal_delay(remaining: u64) -> Duration {
     Duration::from_secs((remaining * 2 / 3).max(5))
 }
 
-fn spawn_renewal(weak: std::sync::Weak<OpenConnection>) {
+fn spawn_renewal(weak: std::sync::Weak<OpenConnection>, audit: AuditLog) {
     let Some(open) = weak.upgrade() else { return };
     let cancel = open.cancel.clone();
     drop(open);
@@ -454,12 +454,25 @@ fn spawn_renewal(weak: std::sync::Weak<OpenConnection>) {
                         let mut st = lock(&open.state);
                         st.identity = identity;
                         st.renewal_warning = warnings.first().cloned();
+                        drop(st);
                         tracing::info!(profile = %open.profile.name, "token renewed in the background");
+                        let _ = audit.append(
+                            AuditRecord::ok("token.renew_self")
+                                .profile(&open.profile.name)
+                                .detail("automatic renewal"),
+                        );
                     }
                     Err(e) => {
                         tracing::warn!(profile = %open.profile.name, error = %e, "background renewal failed");
                         lock(&open.state).renewal_warning =
                             Some(format!("automatic token renewal failed: {e}"));
+                        let _ = audit.append(
+                            AuditRecord::failed(
+                                "token.renew_self",
+                                format!("automatic renewal: {e}"),
+                            )
+                            .profile(&open.profile.name),
+                        );
                     }
                 }
             } else if let Ok(identity) = open.conn.identity().await {
