@@ -17,12 +17,12 @@ step "frontend (wasm)"
 bash ui/build.sh
 
 step "clippy"
-cargo clippy --workspace --exclude vaultdeck-ui --all-targets -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p vaultdeck-ui --target wasm32-unknown-unknown -- -D warnings
 
 step "tests (unit, providers, IPC, CLI, e2e)"
 # e2e scenarios share one display and one OpenBao; they serialize themselves.
-cargo test --workspace --exclude vaultdeck-ui -- --nocapture 2>&1 | tee target/test-output.log
+cargo test --workspace 2>&1 | tee target/test-output.log
 status=${PIPESTATUS[0]}
 step "done"
 exit "$status"
