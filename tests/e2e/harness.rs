@@ -171,9 +171,16 @@ impl AppSession {
         el.send_keys(text).await.unwrap();
     }
 
-    /// Clicks an element.
+    /// Scrolls an element to the middle of the view (WebKitWebDriver does not scroll partly
+    /// visible elements itself) and clicks it.
     pub async fn click(&self, css: &str) {
-        self.wait_for(css).await.click().await.unwrap();
+        let el = self.wait_for(css).await;
+        let arg = serde_json::to_value(&el).unwrap();
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await
+            .unwrap();
+        el.click().await.unwrap();
     }
 
     /// Saves a screenshot to target/e2e-shots/<name>.png.

@@ -44,10 +44,11 @@ pub struct VaultProfile {
     /// Namespace sent as `X-Vault-Namespace`; empty = root namespace.
     #[serde(default)]
     pub namespace: String,
-    /// PEM CA bundle to trust in addition to the system roots.
+    /// Path of a PEM CA bundle file to trust in addition to the system roots (like VAULT_CACERT).
     #[serde(default)]
     pub ca_cert: Option<String>,
-    /// Verify the server's TLS certificate (on by default; turning it off needs confirmation).
+    /// Verify the server's TLS certificate (on by default). Every save of a profile with this off
+    /// needs `SaveProfileArgs::confirm_insecure_tls`.
     #[serde(default = "yes")]
     pub tls_verify: bool,
     /// Allow plain `http://` to a non-loopback address.
