@@ -1,6 +1,6 @@
 //! IPC contract and ACL, through Tauri's test runtime with the app's real config, permissions
 //! and capabilities:
-//! - every command declared in `vaultdeck_types::ALL_COMMANDS` is registered and allowed from
+//! - every command declared in `vaultdeck_types::all_commands()` is registered and allowed from
 //!   the main window (a renamed or unregistered command fails here);
 //! - every command is denied from a window no capability names (default-deny);
 //! - rejections arrive as a serialized `IpcError {code, message}`;
@@ -13,7 +13,7 @@ use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 use vaultdeck_core::keychain::Keychain;
 use vaultdeck_core::paths::AppPaths;
-use vaultdeck_types::{ErrorCode, IpcError, ALL_COMMANDS};
+use vaultdeck_types::{all_commands, ErrorCode, IpcError};
 
 struct Harness {
     _dir: tempfile::TempDir,
@@ -89,7 +89,7 @@ fn is_acl_or_registry_failure(err: &Value) -> bool {
 fn every_declared_command_is_registered_and_allowed_in_the_main_window() {
     let h = harness();
     let main = h.window("main");
-    for cmd in ALL_COMMANDS {
+    for cmd in all_commands() {
         match invoke(&main, cmd, args_for(cmd)) {
             Ok(_) => {}
             Err(e) => {
@@ -117,7 +117,7 @@ fn an_unknown_command_is_rejected() {
 fn a_window_without_capability_is_denied_every_command() {
     let h = harness();
     let intruder = h.window("intruder");
-    for cmd in ALL_COMMANDS {
+    for cmd in all_commands() {
         let err = invoke(&intruder, cmd, args_for(cmd))
             .expect_err(&format!("{cmd} must be denied outside the main window"));
         assert!(err.to_string().contains("not allowed"), "{cmd}: {err}");
@@ -196,13 +196,13 @@ fn every_command_belongs_to_exactly_one_risk_group() {
             }
         }
     }
-    for cmd in ALL_COMMANDS {
-        let groups = owners.get(*cmd).cloned().unwrap_or_default();
+    for cmd in all_commands() {
+        let groups = owners.get(cmd).cloned().unwrap_or_default();
         assert_eq!(groups.len(), 1, "{cmd} is in groups {groups:?}");
     }
     assert_eq!(
         owners.len(),
-        ALL_COMMANDS.len(),
+        all_commands().len(),
         "permission for an undeclared command"
     );
 }

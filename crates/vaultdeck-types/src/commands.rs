@@ -15,19 +15,22 @@ pub trait Command {
     type Output: Serialize + DeserializeOwned;
 }
 
+/// Declares commands: each becomes an uninhabited type implementing [`Command`], and `$list`
+/// a const slice of their names (add the list to [`all_commands`]).
+#[macro_export]
 macro_rules! commands {
-    ($( $(#[$doc:meta])* $ty:ident = $name:literal : $args:ty => $out:ty ;)*) => {
+    ($(#[$ldoc:meta])* $list:ident; $( $(#[$doc:meta])* $ty:ident = $name:literal : $args:ty => $out:ty ;)*) => {
         $(
             $(#[$doc])*
             pub enum $ty {}
-            impl Command for $ty {
+            impl $crate::Command for $ty {
                 const NAME: &'static str = $name;
                 type Args = $args;
                 type Output = $out;
             }
         )*
-        /// Every declared command name; the IPC contract test invokes each one.
-        pub const ALL_COMMANDS: &[&str] = &[$($name),*];
+        $(#[$ldoc])*
+        pub const $list: &[&str] = &[$($name),*];
     };
 }
 
@@ -104,7 +107,14 @@ pub struct AppInfo {
     pub demo_profile_id: Option<String>,
 }
 
+/// Every declared command name, across all areas; the IPC contract test invokes each one.
+pub fn all_commands() -> Vec<&'static str> {
+    [CORE_COMMANDS].concat()
+}
+
 commands! {
+    /// Profiles, sessions, audit and app-level commands.
+    CORE_COMMANDS;
     /// App version, storage locations, keychain availability, demo profile.
     GetAppInfo = "get_app_info": NoArgs => AppInfo;
     /// All saved profiles.
@@ -144,8 +154,8 @@ mod tests {
     #[test]
     fn command_names_are_unique_snake_case() {
         let mut seen = std::collections::HashSet::new();
-        for n in ALL_COMMANDS {
-            assert!(seen.insert(*n), "duplicate command {n}");
+        for n in all_commands() {
+            assert!(seen.insert(n), "duplicate command {n}");
             assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{n}");
         }
         assert_eq!(Connect::NAME, "connect");

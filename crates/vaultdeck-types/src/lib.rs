@@ -3,7 +3,7 @@
 //! Every backend operation is declared once here as a type implementing [`Command`]: its
 //! registered name, its single `args` struct and its output. The UI calls
 //! `ipc::call::<ListProfiles>(&args)`; the backend registers a `#[tauri::command]` of the same
-//! name; a test invokes every [`ALL_COMMANDS`] name so a renamed or unregistered command fails CI.
+//! name; a test invokes every [`all_commands`] name so a renamed or unregistered command fails CI.
 //!
 //! Secrets cross the boundary only as [`SecretInput`] (UI → backend) and [`RevealedValue`]
 //! (backend → UI, from an explicit reveal command). Both redact their `Debug` and zeroize on drop.
