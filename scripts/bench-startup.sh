@@ -42,7 +42,7 @@ for run in $(seq "$RUNS"); do
       *) [ "$p" = "$APP" ] && main=$((main + r));;
     esac
   done
-  render=$(grep -o 'elapsed_ms=[0-9]*' "$D/out.log" | head -1 | cut -d= -f2)
+  render=$(sed 's/\x1b\[[0-9;]*m//g' "$D/out.log" | grep -o 'elapsed_ms=[0-9]*' | head -1 | cut -d= -f2 || true)
   printf '%-4s %-16s %-16s %-14s %-14s %-14s %-10s\n' "$run" "${render:-?}" "${wall:-?}" \
     $((main/1024)) $((webkit/1024)) $(((main+webkit)/1024)) $((bao/1024))
   kill "$APP" 2>/dev/null || true; wait "$WRAP" 2>/dev/null || true

@@ -2,6 +2,7 @@
 //! Fields are allow-listed at each `#[instrument(skip_all, fields(..))]`; no secret is ever a
 //! field. The audit trail is separate (vaultdeck_core::audit).
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use tracing_appender::non_blocking::WorkerGuard;
@@ -31,7 +32,11 @@ pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
     };
     let _ = tracing_subscriber::registry()
         .with(filter)
-        .with(fmt::layer().with_writer(std::io::stderr))
+        .with(
+            fmt::layer()
+                .with_ansi(std::io::stderr().is_terminal())
+                .with_writer(std::io::stderr),
+        )
         .with(file_layer)
         .try_init();
     guard
