@@ -37,6 +37,19 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::connections::list_mounts,
         commands::audit::list_audit,
         commands::audit::verify_audit,
+        commands::policies::list_policies,
+        commands::policies::read_policy,
+        commands::policies::lint_policy,
+        commands::policies::save_policy,
+        commands::policies::delete_policy,
+        commands::policies::simulate_policy,
+        commands::policies::compare_policy_with_server,
+        commands::policies::list_staged_policies,
+        commands::policies::stage_policy,
+        commands::policies::unstage_policy,
+        commands::policies::discard_staged_policies,
+        commands::policies::preview_staged_policies,
+        commands::policies::apply_staged_policies,
     ])
 }
 

@@ -56,6 +56,22 @@ fn args_for(cmd: &str) -> Value {
         "connect" => json!({"profile_id": "no-such-profile"}),
         "disconnect" => json!({"profile_id": "no-such-profile", "revoke_token": false}),
         "list_audit" => json!({"filter": {}}),
+        "list_policies"
+        | "list_staged_policies"
+        | "discard_staged_policies"
+        | "apply_staged_policies" => profile_ref,
+        "unstage_policy" => json!({"profile_id": "no-such-profile", "name": "p"}),
+        "stage_policy" => json!({"profile_id": "no-such-profile",
+            "staged": {"name": "p", "text": "not hcl {"}}),
+        "preview_staged_policies" => json!({"profile_id": "no-such-profile"}),
+        "read_policy" | "delete_policy" => {
+            json!({"profile_id": "no-such-profile", "name": "p"})
+        }
+        "lint_policy" => json!({"draft": {"name": "p", "text": "path \"a\" {}"}}),
+        "save_policy" => json!({"profile_id": "no-such-profile",
+            "draft": {"name": "p", "text": "path \"a\" { capabilities = [\"read\"] }"}}),
+        "simulate_policy" => json!({"names": ["p"], "paths": ["a"]}),
+        "compare_policy_with_server" => json!({"profile_id": "no-such-profile", "paths": ["a"]}),
         _ => json!({}),
     }
 }

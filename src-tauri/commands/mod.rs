@@ -4,6 +4,7 @@
 pub mod app;
 pub mod audit;
 pub mod connections;
+pub mod policies;
 pub mod profiles;
 
 use vaultdeck_types::IpcError;

@@ -4,6 +4,7 @@
 //! password must appear nowhere in what the app wrote or printed.
 
 mod harness;
+mod policies;
 
 use harness::{assert_no_leak, AppSession, Display};
 use serde_json::json;

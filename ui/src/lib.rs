@@ -7,5 +7,6 @@
 #![warn(missing_docs)]
 
 pub mod format;
+pub mod policy_view;
 pub mod profile_draft;
 pub mod theme;

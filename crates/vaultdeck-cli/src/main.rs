@@ -6,6 +6,9 @@
 //! (`--credential-stdin`) or a hidden prompt, never from arguments. VAULT_ADDR, VAULT_TOKEN,
 //! VAULT_NAMESPACE, VAULT_CACERT and ~/.vault-token are honoured when no profile is named.
 
+mod kv;
+mod policy;
+
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -53,6 +56,12 @@ enum Cmd {
     /// The local audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// ACL policies offline: evaluate (check) and lint.
+    #[command(subcommand)]
+    Policy(policy::PolicyCmd),
+    /// KV secrets: ls, get (reveal-only), put/patch with check-and-set, versions, diff,
+    /// rollback, walk, search.
+    Kv(kv::KvCmd),
 }
 
 #[derive(Subcommand)]
@@ -373,6 +382,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 )
             });
         }
+        Cmd::Policy(cmd) => return policy::run(cmd, json),
+        Cmd::Kv(cmd) => return kv::run(cmd, json).await,
         Cmd::Audit(AuditCmd::Verify) => {
             let report = deck().audit().verify()?;
             let broken = report.first_broken_line.is_some();

@@ -6,6 +6,11 @@
 //! - [`keychain`]: credentials in the OS keychain (Secret Service), with an in-memory fallback.
 //! - [`audit`]: the hash-chained local audit log of every mutating action.
 //! - [`sessions`]: open connections, sign-in, background token renewal.
+//! - [`secrets`]: the KV explorer's operations ([`capability::SecretStore`]), audited, and
+//!   version diffs; [`walk`]: recursive walk (SCAN or concurrent LIST); [`search`]: fuzzy
+//!   search over walked paths.
+//! - [`policies`]: ACL policies ([`capability::PolicyAdmin`]): validated, CAS-checked, audited
+//!   saves; offline simulation with provenance; comparison with the server.
 
 #![forbid(unsafe_code)]
 
@@ -16,8 +21,12 @@ pub mod env_import;
 mod error;
 pub mod keychain;
 pub mod paths;
+pub mod policies;
 pub mod profiles;
+pub mod search;
+pub mod secrets;
 pub mod sessions;
+pub mod walk;
 
 pub use connection::Connection;
 pub use error::{Error, Result};

@@ -26,6 +26,7 @@
 #![warn(missing_docs)]
 
 mod openbao;
+mod openbao_audit;
 mod postgres;
 mod secret_service;
 
@@ -35,6 +36,7 @@ use std::sync::LazyLock;
 use vaultdeck_vault::dev::DevServer;
 
 pub use openbao::OpenBaoRaft;
+pub use openbao_audit::OpenBaoAudited;
 pub use postgres::{Postgres, PG_BINDIR_ENV, VAULT_ADMIN_ROLE};
 pub use secret_service::SecretService;
 pub use vaultdeck_vault::demo::PgTarget;
@@ -116,6 +118,13 @@ pub fn openbao_dev_tls() -> DevServer {
             .and_then(|bao| DevServer::start_tls(&bao))
             .map_err(Error::from),
     )
+}
+
+/// Starts a fresh OpenBao dev server whose config file declares a file audit device (see
+/// [`OpenBaoAudited`]), for tests that assert what the server's audit log records. Panics
+/// like [`openbao_dev`].
+pub fn openbao_dev_with_audit() -> OpenBaoAudited {
+    OpenBaoAudited::start()
 }
 
 /// One OpenBao dev server shared by every test of the calling test binary, started on first

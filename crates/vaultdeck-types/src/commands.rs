@@ -109,7 +109,13 @@ pub struct AppInfo {
 
 /// Every declared command name, across all areas; the IPC contract test invokes each one.
 pub fn all_commands() -> Vec<&'static str> {
-    [CORE_COMMANDS].concat()
+    [
+        CORE_COMMANDS,
+        crate::POLICY_COMMANDS,
+        crate::POLICY_STAGING_COMMANDS,
+        crate::POLICY_ANALYSIS_COMMANDS,
+    ]
+    .concat()
 }
 
 commands! {

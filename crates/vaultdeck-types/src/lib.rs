@@ -13,6 +13,7 @@
 mod audit;
 mod commands;
 mod error;
+mod policy;
 mod profile;
 mod secret;
 mod status;
@@ -20,6 +21,7 @@ mod status;
 pub use audit::*;
 pub use commands::*;
 pub use error::*;
+pub use policy::*;
 pub use profile::*;
 pub use secret::*;
 pub use status::*;

@@ -287,17 +287,34 @@ impl VaultClient {
 
     /// Sends one request and maps transport failures and error statuses to [`Error`].
     /// Statuses in `accept` are returned as success (e.g. 429/501/503 for `sys/health`).
-    #[instrument(
-        name = "vault.request",
-        skip_all,
-        fields(method = %method, path = %path, status = field::Empty)
-    )]
     pub(crate) async fn execute(
         &self,
         method: Method,
         path: &str,
         query: &[(&str, &str)],
         body: Option<&Value>,
+        purpose: Purpose,
+        accept: &[u16],
+    ) -> Result<Response, Error> {
+        self.execute_as(method, path, query, body, None, purpose, accept)
+            .await
+    }
+
+    /// [`VaultClient::execute`] with an explicit `Content-Type` for the JSON body (e.g.
+    /// `application/merge-patch+json`, which KV v2 `PATCH` requires); `None` = JSON.
+    #[allow(clippy::too_many_arguments)]
+    #[instrument(
+        name = "vault.request",
+        skip_all,
+        fields(method = %method, path = %path, status = field::Empty)
+    )]
+    pub(crate) async fn execute_as(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+        content_type: Option<&'static str>,
         purpose: Purpose,
         accept: &[u16],
     ) -> Result<Response, Error> {
@@ -322,8 +339,17 @@ impl VaultClient {
                 req = req.header("X-Vault-Token", value);
             }
         }
-        if let Some(body) = body {
-            req = req.json(body);
+        match (body, content_type) {
+            (Some(body), Some(ct)) => {
+                let bytes = serde_json::to_vec(body).map_err(|e| {
+                    self.decode_error(&method, path, format!("encoding the body: {e}"))
+                })?;
+                req = req
+                    .header(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(ct))
+                    .body(bytes);
+            }
+            (Some(body), None) => req = req.json(body),
+            (None, _) => {}
         }
         let address = &self.inner.address;
         let timeout = self.inner.timeout.as_secs();

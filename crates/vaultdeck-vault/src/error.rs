@@ -87,6 +87,19 @@ pub enum Error {
         /// Where we looked and how to install it.
         message: String,
     },
+    /// The operation does not exist for this kind of mount (e.g. versions on KV v1), or the
+    /// server does not offer it.
+    #[error("{message}")]
+    Unsupported {
+        /// What is not supported and what to do instead.
+        message: String,
+    },
+    /// The request was refused before it was sent (e.g. an empty secret path).
+    #[error("{message}")]
+    Invalid {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// A local server process (e.g. the dev server) failed to start or misbehaved.
     #[error("{message}{}", LogTail(log_tail))]
     Process {
@@ -112,6 +125,8 @@ impl Error {
             Error::Config { .. } => ErrorCode::InvalidInput,
             Error::BaoNotFound { .. } => ErrorCode::Unavailable,
             Error::Process { .. } => ErrorCode::Unavailable,
+            Error::Unsupported { .. } => ErrorCode::Unsupported,
+            Error::Invalid { .. } => ErrorCode::InvalidInput,
         }
     }
 

@@ -7,6 +7,7 @@
 //!   browser.
 //! - [`Error`]: one enum; [`Error::code`] gives the [`ErrorCode`](vaultdeck_types::ErrorCode)
 //!   the UI branches on. Messages name method and path, never tokens or bodies.
+//! - [`kv`]: the KV v1/v2 engine: mount detection, typed endpoints, redacting value types.
 //! - [`find_bao_binary`], [`dev::DevServer`]: a throwaway OpenBao dev server for demo mode and
 //!   tests; [`demo::seed`] fills it with realistic data.
 //!
@@ -22,6 +23,7 @@ mod client;
 pub mod demo;
 pub mod dev;
 mod error;
+pub mod kv;
 mod sys;
 
 pub use auth::{AuthInfo, TokenInfo, TokenRequest};

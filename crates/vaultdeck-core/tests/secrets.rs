@@ -1,0 +1,435 @@
+//! The secrets explorer's core operations through `Connection` / `Deck` against a real OpenBao:
+//! KV v1 and v2, CAS conflicts, patch, versions, diff, rollback, delete/undelete/destroy,
+//! metadata, namespaces, the local audit trail, and reveal-only reads proven with the
+//! server's own audit log.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use secrecy::ExposeSecret;
+use serde_json::json;
+use vaultdeck_core::audit::AuditLog;
+use vaultdeck_core::capability::SecretStore;
+use vaultdeck_core::connection::VaultConnection;
+use vaultdeck_core::keychain::Keychain;
+use vaultdeck_core::paths::AppPaths;
+use vaultdeck_core::secrets::{
+    Audited, MetadataUpdate, SecretData, SecretPatch, SecretValue, VersionState,
+};
+use vaultdeck_core::sessions::Deck;
+use vaultdeck_core::Connection;
+use vaultdeck_types::{
+    AuditFilter, Capability, ErrorCode, Profile, ProfileKind, VaultAuth, VaultProfile,
+};
+use vaultdeck_vault::{TokenRequest, VaultClient, VaultConfig};
+
+const SENTINEL: &str = "coreSECRETsentinel-51d2";
+
+fn root_conn() -> Connection {
+    let bao = vaultdeck_testkit::shared_openbao_dev();
+    Connection::Vault(VaultConnection::from_client(bao.client().unwrap()))
+}
+
+/// A deck with a saved root-token profile, connected; returns the audited store.
+async fn deck_store() -> (tempfile::TempDir, Arc<Deck>, Audited<Connection>) {
+    let bao = vaultdeck_testkit::shared_openbao_dev();
+    let dir = tempfile::tempdir().unwrap();
+    let deck = Arc::new(Deck::new(
+        &AppPaths::under(dir.path()),
+        Keychain::memory("test"),
+    ));
+    let p = deck
+        .save_profile(
+            Profile {
+                id: String::new(),
+                name: "dev".into(),
+                kind: ProfileKind::Vault(VaultProfile {
+                    address: bao.addr.clone(),
+                    namespace: String::new(),
+                    ca_cert: None,
+                    tls_verify: true,
+                    allow_plain_http: false,
+                    auth: VaultAuth::Token,
+                }),
+            },
+            Some(bao.root_token.clone()),
+            false,
+        )
+        .unwrap();
+    let summary = deck.connect(&p.id, None, false).await.unwrap();
+    assert!(summary.capabilities.contains(&Capability::Secrets));
+    let store = Audited::for_profile(&deck, &p.id).unwrap();
+    (dir, deck, store)
+}
+
+fn data(pairs: &[(&str, &str)]) -> SecretData {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), SecretValue::string(*v)))
+        .collect()
+}
+
+async fn token_client(addr: &str, root: &VaultClient, name: &str, rules: &str) -> VaultClient {
+    root.write(
+        &format!("sys/policies/acl/{name}"),
+        &json!({ "policy": rules }),
+    )
+    .await
+    .unwrap();
+    let auth = root
+        .create_token(&TokenRequest {
+            policies: vec![name.to_owned()],
+            ..TokenRequest::default()
+        })
+        .await
+        .unwrap();
+    VaultClient::new(VaultConfig::new(addr))
+        .unwrap()
+        .with_token(auth.client_token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browse_and_open_read_no_value_until_the_reveal() {
+    let bao = vaultdeck_testkit::openbao_dev_with_audit();
+    let root = bao.client();
+    root.write(
+        "secret/data/app/db",
+        &json!({"data": {"user": "alice", "pass": SENTINEL}}),
+    )
+    .await
+    .unwrap();
+    root.write("secret/data/app/api", &json!({"data": {"key": "k"}}))
+        .await
+        .unwrap();
+    let conn = Connection::Vault(VaultConnection::from_client(bao.client()));
+    let dir = tempfile::tempdir().unwrap();
+    let log = AuditLog::new(dir.path().join("audit.jsonl"));
+    let store = Audited::new(conn, log.clone(), "audited-dev");
+
+    // Browse: root, folder; open: metadata, key names, versions.
+    let top = store.list("secret").await.unwrap();
+    assert!(top.iter().any(|e| e.path == "secret/app/" && e.is_folder));
+    let app = store.list("secret/app/").await.unwrap();
+    assert_eq!(
+        app.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
+        ["secret/app/api", "secret/app/db"]
+    );
+    let meta = store.metadata("secret/app/db").await.unwrap();
+    assert_eq!(meta.current_version, Some(1));
+    let keys = store.subkeys("secret/app/db", None).await.unwrap();
+    assert_eq!(keys.keys, ["pass", "user"]);
+    assert_eq!(keys.state, VersionState::Live);
+    assert_eq!(store.versions("secret/app/db").await.unwrap().len(), 1);
+
+    assert_eq!(
+        bao.audited_requests("secret/data/app/db", "read"),
+        0,
+        "browsing or opening read the secret's data"
+    );
+    assert!(bao.audited_requests("secret/subkeys/app/db", "read") >= 1);
+    assert!(bao.audited_requests("secret/metadata/app/db", "read") >= 1);
+
+    let value = store.read_key("secret/app/db", "pass", None).await.unwrap();
+    assert_eq!(value.expose_secret(), SENTINEL);
+    assert_eq!(bao.audited_requests("secret/data/app/db", "read"), 1);
+    assert_eq!(bao.audited_requests("secret/data/app/api", "read"), 0);
+
+    // The local log has the reveal, without the value.
+    let entries = log.list(&AuditFilter::default()).unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].action, "kv.reveal");
+    assert_eq!(entries[0].target.as_deref(), Some("secret/app/db"));
+    assert_eq!(entries[0].detail.as_deref(), Some("key pass"));
+    let text = std::fs::read_to_string(log.path()).unwrap();
+    assert!(!text.contains(SENTINEL));
+    assert!(!std::fs::read_to_string(bao.audit_log_path())
+        .unwrap()
+        .contains(SENTINEL));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v2_cas_patch_versions_diff_rollback_and_their_audit_trail() {
+    let (_dir, deck, s) = deck_store().await;
+    let p = "secret/core-v2/app/db";
+    let w1 = s
+        .write(p, &data(&[("user", "alice"), ("pass", "one")]), Some(0))
+        .await
+        .unwrap();
+    assert_eq!((w1.path.as_str(), w1.version), (p, Some(1)));
+    let w2 = s
+        .write(p, &data(&[("user", "alice"), ("pass", "two")]), Some(1))
+        .await
+        .unwrap();
+    assert_eq!(w2.version, Some(2));
+
+    // A second writer got in first: the draft's write conflicts and nothing is overwritten.
+    let draft = data(&[("user", "alice"), ("pass", SENTINEL)]);
+    let e = s.write(p, &draft, Some(1)).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict);
+    assert!(e.to_string().contains("check-and-set"), "{e}");
+    assert!(!e.to_string().contains(SENTINEL));
+    assert_eq!(
+        s.read_key(p, "pass", None).await.unwrap().expose_secret(),
+        "two"
+    );
+
+    let w3 = s
+        .patch(
+            p,
+            &SecretPatch::new().set("host", "db.internal").remove("user"),
+            Some(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(w3.version, Some(3));
+    let e = s
+        .patch(p, &SecretPatch::new().set("x", "y"), Some(2))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict);
+
+    let versions = s.versions(p).await.unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert!(versions.iter().all(|v| v.state == VersionState::Live));
+
+    let d = s.diff_versions(p, 1, 3, false).await.unwrap();
+    assert_eq!(d.added, ["host"]);
+    assert_eq!(d.removed, ["user"]);
+    assert_eq!(d.changed, ["pass"]);
+    assert!(d.values.is_none());
+    let d = s.diff_versions(p, 2, 3, true).await.unwrap();
+    assert_eq!(
+        d.values.as_ref().unwrap()["user"]
+            .from
+            .as_ref()
+            .unwrap()
+            .expose_secret(),
+        "alice"
+    );
+
+    // Rollback = v1's data as v4, with CAS.
+    let e = s.rollback(p, 1, Some(2)).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict);
+    let w4 = s.rollback(p, 1, None).await.unwrap();
+    assert_eq!(w4.version, Some(4));
+    let v4 = s.read_all(p, None).await.unwrap();
+    assert_eq!(v4.version, Some(4));
+    assert!(vaultdeck_core::secrets::diff(
+        &v4.data,
+        &data(&[("user", "alice"), ("pass", "one")]),
+        false
+    )
+    .is_empty());
+
+    // Delete latest, undelete, destroy.
+    s.delete(p, &[]).await.unwrap();
+    let keys = s.subkeys(p, None).await.unwrap();
+    assert_eq!((keys.version, keys.state), (4, VersionState::Deleted));
+    assert!(keys.keys.is_empty());
+    let e = s.read_all(p, None).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound);
+    assert!(e.to_string().contains("deleted"), "{e}");
+    s.undelete(p, &[4]).await.unwrap();
+    assert_eq!(s.subkeys(p, None).await.unwrap().state, VersionState::Live);
+    s.delete(p, &[2]).await.unwrap();
+    s.destroy(p, &[1]).await.unwrap();
+    let states: BTreeMap<u64, VersionState> = s
+        .versions(p)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.version, v.state))
+        .collect();
+    assert_eq!(states[&1], VersionState::Destroyed);
+    assert_eq!(states[&2], VersionState::Deleted);
+    assert_eq!(states[&4], VersionState::Live);
+    let e = s.rollback(p, 1, None).await.unwrap_err();
+    assert!(e.to_string().contains("destroyed"), "{e}");
+
+    s.write_metadata(
+        p,
+        &MetadataUpdate {
+            max_versions: Some(10),
+            custom_metadata: Some(BTreeMap::from([("owner".into(), "payments".into())])),
+            ..MetadataUpdate::default()
+        },
+    )
+    .await
+    .unwrap();
+    let m = s.metadata(p).await.unwrap();
+    assert_eq!(m.max_versions, Some(10));
+    assert_eq!(m.custom_metadata["owner"], "payments");
+    assert_eq!((m.kv_version, m.mount.as_str()), (2, "secret/"));
+    s.delete_metadata(p).await.unwrap();
+    assert_eq!(s.metadata(p).await.unwrap_err().code(), ErrorCode::NotFound);
+
+    // The audit trail, oldest first.
+    let mut entries = deck.audit().list(&AuditFilter::default()).unwrap();
+    entries.reverse();
+    let kv: Vec<(String, String)> = entries
+        .iter()
+        .filter(|e| e.action.starts_with("kv."))
+        .map(|e| (e.action.clone(), e.outcome.clone()))
+        .collect();
+    let expect = [
+        ("kv.write", "ok"),
+        ("kv.write", "ok"),
+        ("kv.write", "error"),
+        ("kv.reveal", "ok"),
+        ("kv.patch", "ok"),
+        ("kv.patch", "error"),
+        ("kv.diff", "ok"),
+        ("kv.diff", "ok"),
+        ("kv.rollback", "error"),
+        ("kv.rollback", "ok"),
+        ("kv.reveal", "ok"),
+        ("kv.delete", "ok"),
+        ("kv.reveal", "error"),
+        ("kv.undelete", "ok"),
+        ("kv.delete", "ok"),
+        ("kv.destroy", "ok"),
+        ("kv.rollback", "error"),
+        ("kv.metadata.write", "ok"),
+        ("kv.metadata.delete", "ok"),
+    ];
+    assert_eq!(
+        kv,
+        expect
+            .iter()
+            .map(|(a, o)| (a.to_string(), o.to_string()))
+            .collect::<Vec<_>>()
+    );
+    let patch = entries.iter().find(|e| e.action == "kv.patch").unwrap();
+    assert_eq!(
+        patch.detail.as_deref(),
+        Some("set host; removed user; cas 2; new version 3")
+    );
+    let rollback = entries
+        .iter()
+        .find(|e| e.action == "kv.rollback" && e.outcome == "ok")
+        .unwrap();
+    assert_eq!(
+        rollback.detail.as_deref(),
+        Some("to version 1; new version 4")
+    );
+    assert!(entries.iter().all(|e| e.profile.as_deref() == Some("dev")));
+    assert_eq!(deck.audit().verify().unwrap().first_broken_line, None);
+    let text = std::fs::read_to_string(deck.audit().path()).unwrap();
+    assert!(!text.contains(SENTINEL) && !text.contains("\"two\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kv_v1_is_browsable_and_says_what_it_cannot_do() {
+    let conn = root_conn();
+    let Connection::Vault(v) = &conn;
+    let mounts = v.client().read("sys/mounts").await.unwrap().unwrap();
+    if mounts["data"].get("core-kv1/").is_none() {
+        v.client()
+            .write(
+                "sys/mounts/core-kv1",
+                &json!({"type": "kv", "options": {"version": "1"}}),
+            )
+            .await
+            .unwrap();
+    }
+    let w = conn
+        .write("core-kv1/team/a", &data(&[("user", "bob")]), None)
+        .await
+        .unwrap();
+    assert_eq!(w.version, None);
+    let listed = conn.list("core-kv1/team").await.unwrap();
+    assert_eq!(listed[0].path, "core-kv1/team/a");
+    let m = conn.metadata("core-kv1/team/a").await.unwrap();
+    assert_eq!((m.kv_version, m.current_version), (1, None));
+    let s = conn.read_all("core-kv1/team/a", None).await.unwrap();
+    assert_eq!(s.data.get("user").unwrap().expose(), "bob");
+    for e in [
+        conn.subkeys("core-kv1/team/a", None)
+            .await
+            .map(drop)
+            .unwrap_err(),
+        conn.rollback("core-kv1/team/a", 1, None)
+            .await
+            .map(drop)
+            .unwrap_err(),
+        conn.undelete("core-kv1/team/a", &[1]).await.unwrap_err(),
+    ] {
+        assert_eq!(e.code(), ErrorCode::Unsupported, "{e}");
+    }
+    conn.delete("core-kv1/team/a", &[]).await.unwrap();
+    assert_eq!(
+        conn.read_all("core-kv1/team/a", None)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_folder_is_permission_denied_and_empty_folder_is_empty() {
+    let bao = vaultdeck_testkit::shared_openbao_dev();
+    let conn = root_conn();
+    for p in ["secret/core-acl/open/a", "secret/core-acl/locked/b"] {
+        conn.write(p, &data(&[("k", "v")]), None).await.unwrap();
+    }
+    let root = bao.client().unwrap();
+    let limited = token_client(
+        &bao.addr,
+        &root,
+        "core-acl",
+        r#"
+path "secret/metadata/core-acl/*" { capabilities = ["list", "read"] }
+path "secret/metadata/core-acl/locked/*" { capabilities = ["deny"] }
+"#,
+    )
+    .await;
+    let lc = Connection::Vault(VaultConnection::from_client(limited));
+    let top = lc.list("secret/core-acl/").await.unwrap();
+    assert_eq!(
+        top.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+        ["locked/", "open/"]
+    );
+    let e = lc.list("secret/core-acl/locked/").await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PermissionDenied);
+    assert!(lc
+        .list("secret/core-acl/nothing-here/")
+        .await
+        .unwrap()
+        .is_empty());
+    let e = lc
+        .read_all("secret/core-acl/open/a", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PermissionDenied);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_namespace_connection_sees_its_own_tree() {
+    let conn = root_conn();
+    let Connection::Vault(v) = &conn;
+    let _ = v.client().write("sys/namespaces/core-ns", &json!({})).await;
+    let ns = v.with_namespace("core-ns");
+    let mounts = ns.client().read("sys/mounts").await.unwrap().unwrap();
+    if mounts["data"].get("kv/").is_none() {
+        ns.client()
+            .write("sys/mounts/kv", &json!({"type": "kv-v2"}))
+            .await
+            .unwrap();
+    }
+    let ns = Connection::Vault(ns);
+    ns.write("kv/team/db", &data(&[("a", "b")]), Some(0))
+        .await
+        .unwrap();
+    assert_eq!(ns.list("kv/team").await.unwrap()[0].path, "kv/team/db");
+    assert_eq!(ns.subkeys("kv/team/db", None).await.unwrap().keys, ["a"]);
+    // Not visible from the root namespace under that path.
+    let e = conn.list("kv/team").await.unwrap_err();
+    assert!(
+        matches!(e.code(), ErrorCode::PermissionDenied | ErrorCode::NotFound),
+        "{e}"
+    );
+}

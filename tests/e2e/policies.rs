@@ -1,0 +1,181 @@
+//! The Policies workbench end to end against a real OpenBao: open a policy, see a lint mark,
+//! simulate a path (deciding line highlighted) and compare with the server, stage two edits,
+//! preview their impact, apply them, then a conflicting save keeps the draft and shows the
+//! server's text. Screenshots under target/e2e-shots/policies-*.png.
+
+use secrecy::ExposeSecret;
+use serde_json::json;
+
+use super::harness::{assert_no_leak, AppSession, Display};
+use super::{new_profile, save_and_connect};
+
+const APP_POLICY: &str = "path \"secret/data/app/*\" {\n  capabilities = [\"read\", \"list\"]\n}\n\npath \"secret/app/*\" {\n  capabilities = [\"read\", \"sudo\"]\n}\n";
+const OPS_POLICY: &str =
+    "path \"secret/data/ops/*\" {\n  capabilities = [\"read\", \"update\"]\n}\n";
+
+async fn seed(bao: &vaultdeck_vault::dev::DevServer) {
+    let client = bao.client().unwrap();
+    for (name, text) in [("e2e-app", APP_POLICY), ("e2e-ops", OPS_POLICY)] {
+        client
+            .write(
+                &format!("sys/policies/acl/{name}"),
+                &json!({ "policy": text }),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+async fn open_policy(s: &AppSession, name: &str) {
+    s.fill("#policy-search", name).await;
+    s.click(&format!(
+        "li.policy-row[data-policy-name=\"{name}\"] .policy-open"
+    ))
+    .await;
+    s.wait_text("#policy-title", name).await;
+}
+
+/// Scrolls an element to the middle of the view (for the screenshot).
+async fn show(s: &AppSession, css: &str) {
+    let el = s.wait_for(css).await;
+    let arg = serde_json::to_value(&el).unwrap();
+    s.client
+        .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+        .await
+        .unwrap();
+}
+
+/// Replaces the editor's text as a paste would (WebKitWebDriver drops `\n` typed into a
+/// textarea), firing the `input` event the editor listens to.
+async fn set_editor(s: &AppSession, text: &str) {
+    let el = s.wait_for("#policy-editor").await;
+    let arg = serde_json::to_value(&el).unwrap();
+    s.client
+        .execute(
+            "arguments[0].value = arguments[1]; \
+             arguments[0].dispatchEvent(new InputEvent('input', {bubbles: true}));",
+            vec![arg, json!(text)],
+        )
+        .await
+        .unwrap();
+}
+
+async fn server_text(bao: &vaultdeck_vault::dev::DevServer, name: &str) -> String {
+    let body = bao
+        .client()
+        .unwrap()
+        .read(&format!("sys/policies/acl/{name}"))
+        .await
+        .unwrap()
+        .unwrap();
+    body["data"]["policy"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policy_workbench_scenario() {
+    let bao = vaultdeck_testkit::openbao_dev();
+    seed(&bao).await;
+    let keyring = vaultdeck_testkit::SecretService::start();
+    let display = Display::start();
+    let root = bao.root_token.expose_secret().to_owned();
+
+    let s = AppSession::start(&display, keyring.bus_address()).await;
+    new_profile(&s, "Policy admin", &bao.addr).await;
+    s.fill("#profile-credential", &root).await;
+    save_and_connect(&s, "Policy admin").await;
+    s.wait_text("#status-connection", "Policy admin").await;
+    s.click("#nav-policies").await;
+
+    // Open a policy; the sudo-outside-sys rule (line 5-7) carries a lint mark.
+    open_policy(&s, "e2e-app").await;
+    s.wait_for(".lint-mark[data-id=\"VDP001\"][data-line=\"5\"]")
+        .await;
+    s.wait_for("#policy-findings li.finding[data-id=\"VDP001\"]")
+        .await;
+    s.screenshot("policies-01-lint-mark").await;
+
+    // Simulate: capabilities, deciding rule, its line highlighted; the server agrees.
+    s.fill("#sim-path", "secret/data/app/db, secret/app/x")
+        .await;
+    s.click("#sim-run").await;
+    s.wait_text("#sim-result", "e2e-app line 1").await;
+    s.wait_text(
+        "#sim-result tr[data-path=\"secret/data/app/db\"] .sim-caps",
+        "list, read",
+    )
+    .await;
+    s.wait_for(".gutter-line.is-decided[data-line=\"1\"]").await;
+    s.click("#sim-compare").await;
+    s.wait_text("#sim-agreement", "agrees").await;
+    show(&s, "#sim-result").await;
+    s.screenshot("policies-02-simulated").await;
+
+    // Stage two edits.
+    let app_v2 = "path \"secret/data/app/*\" {\n  capabilities = [\"read\"]\n}\n";
+    set_editor(&s, app_v2).await;
+    s.click("#policy-stage").await;
+    s.wait_for("li.staged-row[data-policy-name=\"e2e-app\"]")
+        .await;
+    open_policy(&s, "e2e-ops").await;
+    let ops_v2 =
+        "path \"secret/data/ops/*\" {\n  capabilities = [\"read\", \"update\", \"list\"]\n}\n";
+    set_editor(&s, ops_v2).await;
+    s.click("#policy-stage").await;
+    s.wait_for("li.staged-row[data-policy-name=\"e2e-ops\"]")
+        .await;
+
+    // Review: one diff per policy and the impact.
+    s.fill("#staged-paths", "secret/data/ops/db").await;
+    s.click("#staged-preview").await;
+    s.wait_for(".staged-diff[data-policy-name=\"e2e-app\"]")
+        .await;
+    s.wait_for(".staged-diff[data-policy-name=\"e2e-ops\"]")
+        .await;
+    s.wait_text(
+        "tr.impact-row[data-path=\"secret/data/app/\"][data-policy=\"e2e-app\"] .impact-lost",
+        "list",
+    )
+    .await;
+    s.wait_text(
+        "tr.impact-row[data-path=\"secret/data/ops/db\"][data-policy=\"e2e-ops\"] .impact-gained",
+        "list",
+    )
+    .await;
+    show(&s, "#impact-table").await;
+    s.screenshot("policies-03-impact-preview").await;
+
+    // Apply all: both written.
+    s.click("#staged-apply").await;
+    s.wait_text("#staged-result", "Applied: e2e-app, e2e-ops")
+        .await;
+    show(&s, "#staged-result").await;
+    s.screenshot("policies-04-applied").await;
+    assert_eq!(server_text(&bao, "e2e-app").await, app_v2);
+    assert_eq!(server_text(&bao, "e2e-ops").await, ops_v2);
+
+    // A concurrent edit: Save is refused, the draft is kept, the server's text is shown.
+    open_policy(&s, "e2e-ops").await;
+    let theirs = "path \"secret/data/ops/*\" {\n  capabilities = [\"deny\"]\n}\n";
+    bao.client()
+        .unwrap()
+        .write("sys/policies/acl/e2e-ops", &json!({ "policy": theirs }))
+        .await
+        .unwrap();
+    let mine = "path \"secret/data/ops/*\" {\n  capabilities = [\"read\"]\n}\n";
+    set_editor(&s, mine).await;
+    s.click("#policy-save").await;
+    s.wait_text("#policy-conflict", "deny").await;
+    s.wait_text("#policy-status", "changed on the server").await;
+    show(&s, "#policy-conflict").await;
+    s.screenshot("policies-05-conflict").await;
+    assert_eq!(server_text(&bao, "e2e-ops").await, theirs);
+
+    let dir = s.finish().await;
+    let audit =
+        std::fs::read_to_string(dir.path().join("data").join("audit.jsonl")).unwrap_or_default();
+    assert!(
+        audit.matches("\"policy.write\"").count() >= 3,
+        "two applied writes and one refused save are audited: {audit}"
+    );
+    assert_no_leak(dir.path(), &[&root]);
+}
