@@ -35,11 +35,30 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::connections::refresh_connection,
         commands::connections::renew_token,
         commands::connections::list_mounts,
+        commands::secrets::list_secrets,
+        commands::secrets::get_secret_metadata,
+        commands::secrets::get_secret_keys,
+        commands::secrets::reveal_secret_key,
+        commands::secrets::reveal_secret,
+        commands::secrets::copy_secret_key,
+        commands::secrets::write_secret,
+        commands::secrets::patch_secret,
+        commands::secrets::diff_secret_versions,
+        commands::secrets::start_walk,
+        commands::secrets::cancel_job,
+        commands::secrets::search_secrets,
+        commands::secrets::rollback_secret,
+        commands::secrets::delete_secret_versions,
+        commands::secrets::undelete_secret_versions,
+        commands::secrets::destroy_secret_versions,
+        commands::secrets::delete_secret_metadata,
+        commands::secrets::write_secret_metadata,
         commands::audit::list_audit,
         commands::audit::verify_audit,
         commands::policies::list_policies,
         commands::policies::read_policy,
         commands::policies::lint_policy,
+        commands::policies::format_policy,
         commands::policies::save_policy,
         commands::policies::delete_policy,
         commands::policies::simulate_policy,
@@ -50,6 +69,10 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::policies::discard_staged_policies,
         commands::policies::preview_staged_policies,
         commands::policies::apply_staged_policies,
+        commands::policies::policy_matrix,
+        commands::policies::export_policy_matrix,
+        commands::policies::who_can_access,
+        commands::policies::export_policy_review,
     ])
 }
 
@@ -66,6 +89,8 @@ pub fn app_state(
         started: Instant::now(),
         demo: rx,
         demo_server: Mutex::new(None),
+        jobs: Mutex::default(),
+        search: Mutex::default(),
     };
     (state, tx)
 }
@@ -80,6 +105,7 @@ pub fn run() {
     state.started = started;
     let deck = state.deck.clone();
     let app = with_commands(tauri::Builder::default())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -1,10 +1,13 @@
 //! State managed by Tauri and shared by all commands.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 use vaultdeck_core::paths::AppPaths;
+use vaultdeck_core::search::SearchIndex;
 use vaultdeck_core::sessions::Deck;
 
 /// Everything commands need.
@@ -19,6 +22,10 @@ pub struct AppState {
     pub demo: watch::Receiver<Option<DemoOutcome>>,
     /// The embedded OpenBao dev server, kept alive for the app's lifetime.
     pub demo_server: Mutex<Option<vaultdeck_vault::dev::DevServer>>,
+    /// Running jobs (walks) by id, for `cancel_job`.
+    pub jobs: Mutex<HashMap<String, CancellationToken>>,
+    /// Walked secret paths per profile id, for `search_secrets`.
+    pub search: Mutex<HashMap<String, SearchIndex>>,
 }
 
 /// How the embedded demo bootstrap ended.
@@ -30,6 +37,11 @@ pub enum DemoOutcome {
     Started(String),
     /// The demo could not start; the message says why.
     Failed(String),
+}
+
+/// Locks a mutex, recovering from poisoning (the data are caches and job handles).
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl AppState {

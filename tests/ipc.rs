@@ -64,14 +64,55 @@ fn args_for(cmd: &str) -> Value {
         "stage_policy" => json!({"profile_id": "no-such-profile",
             "staged": {"name": "p", "text": "not hcl {"}}),
         "preview_staged_policies" => json!({"profile_id": "no-such-profile"}),
+        "policy_matrix" => json!({"profile_id": "no-such-profile", "paths": ["a"]}),
+        "export_policy_matrix" => {
+            json!({"matrix": {"profile_id": "no-such-profile", "paths": ["a"]}})
+        }
+        "who_can_access" => json!({"profile_id": "no-such-profile", "path": "a"}),
+        "export_policy_review" => json!({"profile_id": "no-such-profile", "reviewer": "r",
+            "sensitive_paths": ["a"]}),
         "read_policy" | "delete_policy" => {
             json!({"profile_id": "no-such-profile", "name": "p"})
         }
+        "format_policy" => json!({"text": "path \"a\" {}"}),
         "lint_policy" => json!({"draft": {"name": "p", "text": "path \"a\" {}"}}),
         "save_policy" => json!({"profile_id": "no-such-profile",
             "draft": {"name": "p", "text": "path \"a\" { capabilities = [\"read\"] }"}}),
         "simulate_policy" => json!({"names": ["p"], "paths": ["a"]}),
         "compare_policy_with_server" => json!({"profile_id": "no-such-profile", "paths": ["a"]}),
+        "list_secrets" | "get_secret_metadata" => {
+            json!({"profile_id": "no-such-profile", "path": "secret/a"})
+        }
+        "write_secret" => json!({"profile_id": "no-such-profile", "path": "secret/a",
+            "data": {"k": {"value": "v"}}, "cas": 1}),
+        "patch_secret" => json!({"profile_id": "no-such-profile", "path": "secret/a",
+            "set": {"k": {"value": "1", "json": true}}, "remove": ["o"], "cas": 1}),
+        "diff_secret_versions" => {
+            json!({"profile_id": "no-such-profile", "path": "secret/a", "from": 1, "to": 2})
+        }
+        "start_walk" => {
+            json!({"profile_id": "no-such-profile", "path": "secret/", "job_id": "j1"})
+        }
+        "cancel_job" => json!({"job_id": "j1"}),
+        "rollback_secret" => {
+            json!({"profile_id": "no-such-profile", "path": "secret/a", "version": 1, "cas": 2})
+        }
+        "delete_secret_versions" | "undelete_secret_versions" => {
+            json!({"profile_id": "no-such-profile", "path": "secret/a", "versions": [1]})
+        }
+        "destroy_secret_versions" => json!({"profile_id": "no-such-profile", "path": "secret/a",
+            "versions": [1], "confirm_path": "secret/a"}),
+        "delete_secret_metadata" => json!({"profile_id": "no-such-profile", "path": "secret/a",
+            "confirm_path": "secret/a"}),
+        "write_secret_metadata" => json!({"profile_id": "no-such-profile", "path": "secret/a",
+            "edit": {"max_versions": 5}}),
+        "search_secrets" => json!({"profile_id": "p", "query": {"text": "db"}}),
+        "get_secret_keys" | "reveal_secret" => {
+            json!({"profile_id": "no-such-profile", "path": "secret/a"})
+        }
+        "reveal_secret_key" | "copy_secret_key" => {
+            json!({"profile_id": "no-such-profile", "path": "secret/a", "key": "k"})
+        }
         _ => json!({}),
     }
 }
@@ -88,7 +129,8 @@ fn invoke(
             callback: CallbackFn(0),
             error: CallbackFn(1),
             url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(json!({ "args": args })),
+            // `onBatch`: the channel parameter of `start_walk` (ignored by the others).
+            body: InvokeBody::Json(json!({ "args": args, "onBatch": "__CHANNEL__:7" })),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
         },

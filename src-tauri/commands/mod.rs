@@ -6,6 +6,7 @@ pub mod audit;
 pub mod connections;
 pub mod policies;
 pub mod profiles;
+pub mod secrets;
 
 use vaultdeck_types::IpcError;
 

@@ -4,12 +4,18 @@
 use tauri::State;
 use vaultdeck_core::capability::PolicyAdmin;
 use vaultdeck_core::policies;
+use vaultdeck_core::policies::analysis;
+use vaultdeck_core::policies::report;
 use vaultdeck_core::policies::staging::StagedEdits;
 use vaultdeck_types::{
-    ApplyStagedReport, ComparePolicyArgs, LintPolicyArgs, PolicyComparison, PolicyDocument,
+    ApplyStagedReport, ComparePolicyArgs, FormatPolicyArgs, LintPolicyArgs, PolicyComparison, PolicyDocument,
     PolicyLintReport, PolicyRef, PolicySaved, PolicySimulation, PreviewStagedArgs, ProfileRef,
     SavePolicyArgs, SimulatePolicyArgs, StagePolicyArgs, StagedPolicy, StagedPreview,
 };
+use vaultdeck_types::{
+    ExportMatrixArgs, ExportedFile, PolicyMatrix, PolicyMatrixArgs, WhoCanAccess, WhoCanArgs,
+};
+use vaultdeck_types::{ReviewReportArgs, ReviewReportFiles};
 
 use super::{blocking, CmdResult};
 use crate::state::AppState;
@@ -39,6 +45,12 @@ pub async fn lint_policy(
         None => None,
     };
     Ok(policies::lint_draft(&args.draft, mounts.as_deref()))
+}
+
+/// Canonical layout of a draft, keeping comments and meaning.
+#[tauri::command]
+pub fn format_policy(args: FormatPolicyArgs) -> CmdResult<String> {
+    Ok(policies::format_draft(&args.text)?)
 }
 
 /// Validate, then write with check-and-set (audited).
@@ -146,4 +158,53 @@ pub async fn apply_staged_policies(
 ) -> CmdResult<ApplyStagedReport> {
     let st = staging(&state);
     Ok(st.apply(&state.deck, &args.profile_id).await?)
+}
+
+/// The policies × paths capability matrix.
+#[tauri::command]
+pub async fn policy_matrix(
+    state: State<'_, AppState>,
+    args: PolicyMatrixArgs,
+) -> CmdResult<PolicyMatrix> {
+    let conn = state.deck.connection(&args.profile_id)?;
+    let set = analysis::server_policies(&conn, &args.names).await?;
+    Ok(analysis::matrix(set, &args.paths))
+}
+
+/// Write the matrix as CSV (to the chosen file, or under the data dir).
+#[tauri::command]
+pub async fn export_policy_matrix(
+    state: State<'_, AppState>,
+    args: ExportMatrixArgs,
+) -> CmdResult<ExportedFile> {
+    let conn = state.deck.connection(&args.matrix.profile_id)?;
+    let set = analysis::server_policies(&conn, &args.matrix.names).await?;
+    let csv = analysis::matrix_csv(&analysis::matrix(set, &args.matrix.paths));
+    let dir = state.paths.data_dir.clone();
+    blocking(move || {
+        analysis::write_export(&dir, args.file.as_deref(), "policy-matrix", "csv", &csv)
+    })
+    .await
+}
+
+/// Which policies grant what on a path, and who carries them.
+#[tauri::command]
+pub async fn who_can_access(
+    state: State<'_, AppState>,
+    args: WhoCanArgs,
+) -> CmdResult<WhoCanAccess> {
+    let conn = state.deck.connection(&args.profile_id)?;
+    Ok(match args.subtree {
+        true => analysis::who_can_subtree(&conn, &args.path, 500).await?,
+        false => analysis::who_can(&conn, &args.path).await?,
+    })
+}
+
+/// Write the review report (HTML + Markdown), recorded in the audit log.
+#[tauri::command]
+pub async fn export_policy_review(
+    state: State<'_, AppState>,
+    args: ReviewReportArgs,
+) -> CmdResult<ReviewReportFiles> {
+    Ok(report::export_now(&state.deck, &state.paths.data_dir, &args).await?)
 }

@@ -5,6 +5,7 @@
 
 mod harness;
 mod policies;
+mod secrets;
 
 use harness::{assert_no_leak, AppSession, Display};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The Policies workbench end to end against a real OpenBao: open a policy, see a lint mark,
 //! simulate a path (deciding line highlighted) and compare with the server, stage two edits,
-//! preview their impact, apply them, then a conflicting save keeps the draft and shows the
-//! server's text. Screenshots under target/e2e-shots/policies-*.png.
+//! preview their impact, apply them, build the matrix (CSV export) and who-can-access, export a
+//! review report, then a conflicting save keeps the draft and shows the server's text. Screenshots under target/e2e-shots/policies-*.png.
 
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -92,7 +92,38 @@ async fn policy_workbench_scenario() {
         .await;
     s.wait_for("#policy-findings li.finding[data-id=\"VDP001\"]")
         .await;
+    s.click("#policy-findings li.finding[data-id=\"VDP001\"] .finding-line")
+        .await;
+    s.wait_for(".gutter-line.is-focus[data-line=\"5\"]").await;
     s.screenshot("policies-01-lint-mark").await;
+
+    // Format: a badly indented draft gets the canonical layout (same rules, comments kept).
+    let editor_value = |s: &AppSession| {
+        let c = s.client.clone();
+        async move {
+            c.execute("return document.getElementById('policy-editor').value;", vec![])
+                .await
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let original = editor_value(&s).await;
+    let messy: String = original
+        .lines()
+        .map(|l| format!("      {}   \n\n", l.trim()))
+        .collect();
+    set_editor(&s, &messy).await;
+    s.click("#policy-format").await;
+    let expected = vaultdeck_policy::format(&messy).unwrap();
+    assert_ne!(expected, messy);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while editor_value(&s).await != expected {
+        assert!(std::time::Instant::now() < deadline, "Format did not apply");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    set_editor(&s, &original).await;
 
     // Simulate: capabilities, deciding rule, its line highlighted; the server agrees.
     s.fill("#sim-path", "secret/data/app/db, secret/app/x")
@@ -153,6 +184,60 @@ async fn policy_workbench_scenario() {
     assert_eq!(server_text(&bao, "e2e-app").await, app_v2);
     assert_eq!(server_text(&bao, "e2e-ops").await, ops_v2);
 
+    // Matrix heatmap with CSV export, and who can access a path.
+    s.fill("#matrix-paths", "secret/data/app/db, secret/data/ops/db")
+        .await;
+    s.click("#matrix-run").await;
+    s.wait_text(
+        "td.matrix-cell[data-path=\"secret/data/ops/db\"][data-policy=\"e2e-ops\"]",
+        "list, read, update",
+    )
+    .await;
+    s.click("#matrix-export").await;
+    let wrote = s.wait_text("#matrix-export-result", "Wrote").await;
+    assert!(wrote.contains("policy-matrix-"), "{wrote}");
+    s.fill("#whocan-path", "secret/data/ops/db").await;
+    s.click("#whocan-run").await;
+    s.wait_for("li.whocan-grant[data-policy=\"e2e-ops\"]").await;
+    show(&s, "#policy-matrix").await;
+    s.screenshot("policies-05-matrix").await;
+    show(&s, "#whocan-result").await;
+    s.screenshot("policies-06-who-can").await;
+    // The same question for a whole KV folder: walked, answered per secret.
+    bao.client()
+        .unwrap()
+        .write("secret/data/ops/db", &json!({"data": {"user": "ops"}}))
+        .await
+        .unwrap();
+    s.click("#whocan-subtree").await;
+    s.fill("#whocan-path", "secret/ops/").await;
+    s.click("#whocan-run").await;
+    s.wait_text(
+        "#whocan-subtree-table tr.whocan-row[data-path=\"secret/data/ops/db\"]",
+        "e2e-ops: list, read, update",
+    )
+    .await;
+    show(&s, "#whocan-subtree-table").await;
+    s.screenshot("policies-06b-who-can-subtree").await;
+
+    // Review report: HTML + Markdown written and audited.
+    s.fill("#report-reviewer", "E2E Reviewer").await;
+    s.fill("#report-paths", "secret/data/ops/db, secret/data/app/db")
+        .await;
+    s.click("#report-export").await;
+    let wrote = s
+        .wait_text("#report-result", "recorded in the audit log")
+        .await;
+    show(&s, "#report-result").await;
+    s.screenshot("policies-07-report").await;
+    let html_path = wrote
+        .split_whitespace()
+        .find(|w| w.ends_with(".html"))
+        .expect("the report's HTML path is shown")
+        .to_owned();
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.contains("E2E Reviewer") && html.contains("secret/data/ops/db"));
+
     // A concurrent edit: Save is refused, the draft is kept, the server's text is shown.
     open_policy(&s, "e2e-ops").await;
     let theirs = "path \"secret/data/ops/*\" {\n  capabilities = [\"deny\"]\n}\n";
@@ -167,8 +252,21 @@ async fn policy_workbench_scenario() {
     s.wait_text("#policy-conflict", "deny").await;
     s.wait_text("#policy-status", "changed on the server").await;
     show(&s, "#policy-conflict").await;
-    s.screenshot("policies-05-conflict").await;
+    s.screenshot("policies-08-conflict").await;
     assert_eq!(server_text(&bao, "e2e-ops").await, theirs);
+
+    // Delete, confirmed by typing the name.
+    s.click("details.policy-delete summary").await;
+    s.fill("#policy-delete-confirm", "e2e-ops").await;
+    s.click("#policy-delete").await;
+    s.wait_for("#policy-empty").await;
+    let gone = bao
+        .client()
+        .unwrap()
+        .read("sys/policies/acl/e2e-ops")
+        .await
+        .unwrap();
+    assert!(gone.is_none(), "e2e-ops was deleted");
 
     let dir = s.finish().await;
     let audit =
@@ -177,5 +275,7 @@ async fn policy_workbench_scenario() {
         audit.matches("\"policy.write\"").count() >= 3,
         "two applied writes and one refused save are audited: {audit}"
     );
+    assert!(audit.contains("\"policy.review_report\""), "{audit}");
+    assert!(audit.contains("\"policy.delete\""), "{audit}");
     assert_no_leak(dir.path(), &[&root]);
 }

@@ -10,6 +10,14 @@ use wasm_bindgen::{prelude::*, JsCast};
 extern "C" {
     #[wasm_bindgen(catch, js_name = invoke)]
     async fn invoke_js(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_name = invokeWithChannel)]
+    async fn invoke_with_channel_js(
+        cmd: &str,
+        args: JsValue,
+        key: &str,
+        onmessage: &Closure<dyn FnMut(JsValue)>,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// The JS payload: every backend command takes one parameter named `args`.
@@ -27,6 +35,30 @@ pub async fn call<C: Command>(args: &C::Args) -> Result<C::Output, IpcError> {
     let value = invoke_js(C::NAME, payload)
         .await
         .map_err(rejection_to_error)?;
+    decode(C::NAME, value)
+}
+
+/// Calls backend command `C`, whose second parameter (JS name `channel_key`, e.g. `onBatch`)
+/// is a `tauri::ipc::Channel<M>`; every message goes to `on_message` in order until the call
+/// returns.
+pub async fn call_with_channel<C: Command, M: DeserializeOwned + 'static>(
+    args: &C::Args,
+    channel_key: &str,
+    mut on_message: impl FnMut(M) + 'static,
+) -> Result<C::Output, IpcError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let payload = Payload { args }
+        .serialize(&serializer)
+        .map_err(|e| internal(format!("could not encode the {} request: {e}", C::NAME)))?;
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
+        if let Ok(m) = serde_wasm_bindgen::from_value::<M>(v) {
+            on_message(m);
+        }
+    });
+    let value = invoke_with_channel_js(C::NAME, payload, channel_key, &closure)
+        .await
+        .map_err(rejection_to_error)?;
+    drop(closure);
     decode(C::NAME, value)
 }
 

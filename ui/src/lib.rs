@@ -9,4 +9,6 @@
 pub mod format;
 pub mod policy_view;
 pub mod profile_draft;
+pub mod secret_draft;
+pub mod secrets_model;
 pub mod theme;

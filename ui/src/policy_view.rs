@@ -88,7 +88,11 @@ pub fn marks_by_line(findings: &[PolicyFinding]) -> BTreeMap<usize, Vec<&PolicyF
 /// Paths typed one per line or comma-separated, trimmed, without empties or repeats.
 pub fn parse_paths(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for p in text.split([',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+    for p in text
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         if !out.iter().any(|q| q == p) {
             out.push(p.to_owned());
         }

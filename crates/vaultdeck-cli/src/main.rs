@@ -6,7 +6,9 @@
 //! (`--credential-stdin`) or a hidden prompt, never from arguments. VAULT_ADDR, VAULT_TOKEN,
 //! VAULT_NAMESPACE, VAULT_CACERT and ~/.vault-token are honoured when no profile is named.
 
+mod breakglass;
 mod kv;
+mod leases;
 mod policy;
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -56,12 +58,18 @@ enum Cmd {
     /// The local audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
-    /// ACL policies offline: evaluate (check) and lint.
+    /// ACL policies: evaluate (check) and lint offline; who-can against a server.
     #[command(subcommand)]
     Policy(policy::PolicyCmd),
     /// KV secrets: ls, get (reveal-only), put/patch with check-and-set, versions, diff,
     /// rollback, walk, search.
     Kv(kv::KvCmd),
+    /// Break-glass: seal status of every node, unseal, emergency seal, generate-root.
+    #[command(subcommand)]
+    Breakglass(breakglass::BreakGlassCmd),
+    /// Leases (`lease`), tokens (`token`) and rotations (`rotate`).
+    #[command(flatten)]
+    Leases(leases::LeasesCmd),
 }
 
 #[derive(Subcommand)]
@@ -382,8 +390,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 )
             });
         }
-        Cmd::Policy(cmd) => return policy::run(cmd, json),
+        Cmd::Policy(cmd) => return policy::run(cmd, json).await,
         Cmd::Kv(cmd) => return kv::run(cmd, json).await,
+        Cmd::Breakglass(cmd) => return breakglass::run(cmd, json).await,
+        Cmd::Leases(cmd) => return leases::run(cmd, json).await,
         Cmd::Audit(AuditCmd::Verify) => {
             let report = deck().audit().verify()?;
             let broken = report.first_broken_line.is_some();

@@ -74,11 +74,31 @@ pub enum PolicyCmd {
         #[arg(long, value_name = "FILE")]
         mounts: Option<PathBuf>,
     },
+    /// Who can access a path on a connected server: the policies with a rule there (what they
+    /// grant, which rule decides) and the userpass users, AppRole roles, token roles and
+    /// identity groups/entities carrying a granting policy, where the token may list them.
+    WhoCan {
+        /// The request path, e.g. `secret/data/app/db`.
+        #[arg(long, value_name = "PATH")]
+        path: String,
+        /// Profile name or id; omitted = VAULT_ADDR / VAULT_TOKEN.
+        #[arg(long)]
+        profile: Option<String>,
+        /// Treat PATH as a KV folder (e.g. `secret/apps/`): walk it and answer for every secret
+        /// under it (JSON adds `subtree.rows`, one per secret).
+        #[arg(long)]
+        subtree: bool,
+    },
 }
 
 /// Runs a `vdeck policy` subcommand.
-pub fn run(cmd: PolicyCmd, json: bool) -> Result<ExitCode, Failure> {
+pub async fn run(cmd: PolicyCmd, json: bool) -> Result<ExitCode, Failure> {
     match cmd {
+        PolicyCmd::WhoCan {
+            path,
+            profile,
+            subtree,
+        } => who_can(&path, profile, subtree, json).await,
         PolicyCmd::Check {
             policies,
             paths,
@@ -339,4 +359,55 @@ fn lint(files: &[PathBuf], mounts: Option<&Path>, json: bool) -> Result<ExitCode
             .join("\n")
     });
     Ok(ExitCode::from(u8::from(errors)))
+}
+
+async fn who_can(
+    path: &str,
+    profile: Option<String>,
+    subtree: bool,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    let d = super::deck();
+    let id = match profile {
+        Some(p) => d.profile(&p)?.id,
+        None => super::env_session(&d, None)?,
+    };
+    d.connect(&id, None, false).await?;
+    let conn = d.connection(&id)?;
+    let who = match subtree {
+        true => {
+            vaultdeck_core::policies::analysis::who_can_subtree(&conn, path, usize::MAX).await?
+        }
+        false => vaultdeck_core::policies::analysis::who_can(&conn, path).await?,
+    };
+    print(json, &who, |w| {
+        let mut lines = vec![format!("{}:", w.path)];
+        for g in &w.grants {
+            let rules: Vec<String> = g
+                .rules
+                .iter()
+                .map(|r| format!("line {} {:?}", r.line, r.pattern))
+                .collect();
+            lines.push(format!(
+                "  policy {}: {} ({})",
+                g.policy,
+                g.capabilities.join(", "),
+                rules.join("; ")
+            ));
+        }
+        for h in &w.holders {
+            lines.push(format!(
+                "  carried by {} {} at {} ({})",
+                h.kind.replace('_', " "),
+                h.name,
+                h.mount,
+                h.policies.join(", ")
+            ));
+        }
+        for u in &w.unlisted {
+            lines.push(format!("  not listable: {u}"));
+        }
+        lines.join("\n")
+    });
+    Ok(ExitCode::SUCCESS)
 }

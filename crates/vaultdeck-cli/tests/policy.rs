@@ -412,3 +412,63 @@ fn help_documents_the_explain_shape() {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
 }
+
+#[test]
+fn who_can_against_a_server_lists_policies_and_holders() {
+    use secrecy::ExposeSecret;
+
+    let bao = vaultdeck_testkit::shared_openbao_dev();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = bao.client().unwrap();
+        c.write(
+            "sys/policies/acl/cli-wc",
+            &json!({"policy": "path \"secret/data/cliwc/*\" {\n  capabilities = [\"read\"]\n}\n"}),
+        )
+        .await
+        .unwrap();
+        c.write(
+            "auth/token/roles/cli-wc-role",
+            &json!({"allowed_policies": ["cli-wc"]}),
+        )
+        .await
+        .unwrap();
+    });
+    let d = Dir::new();
+    let home = d.0.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vdeck"))
+        .args([
+            "--json",
+            "policy",
+            "who-can",
+            "--path",
+            "secret/data/cliwc/db",
+        ])
+        .env_clear()
+        .env("HOME", &home)
+        .env("VAULTDECK_CONFIG_DIR", home.join("config"))
+        .env("VAULTDECK_DATA_DIR", home.join("data"))
+        .env("VAULT_ADDR", &bao.addr)
+        .env("VAULT_TOKEN", bao.root_token.expose_secret())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["path"], "secret/data/cliwc/db");
+    let grants = v["grants"].as_array().unwrap();
+    assert!(grants
+        .iter()
+        .any(|g| g["policy"] == "cli-wc" && g["capabilities"] == json!(["read"])));
+    assert!(v["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["kind"] == "token_role" && h["name"] == "cli-wc-role"));
+    assert!(!stdout.contains(bao.root_token.expose_secret()));
+}

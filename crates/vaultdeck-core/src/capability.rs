@@ -143,3 +143,111 @@ pub trait PolicyAdmin {
         paths: &[String],
     ) -> impl Future<Output = Result<std::collections::BTreeMap<String, Vec<String>>>> + Send;
 }
+
+/// Leases of dynamic secrets (`sys/leases/*`): list per prefix, look up, renew, revoke.
+/// Implemented in [`crate::leases`], which builds the inventory, dashboard and audited actions
+/// on top.
+pub trait LeaseAdmin {
+    /// Names directly under a lease prefix (`""` = root; folders end in `/`), not recursive.
+    /// Without `sudo` on `sys/leases/lookup`: `PermissionDenied` naming the policy line.
+    fn list_lease_prefix(&self, prefix: &str) -> impl Future<Output = Result<Vec<String>>> + Send;
+    /// One lease's details (`NotFound` when unknown, expired or revoked).
+    fn lookup_lease(
+        &self,
+        lease_id: &str,
+    ) -> impl Future<Output = Result<vaultdeck_vault::leases::LeaseInfo>> + Send;
+    /// Renews a lease by `increment` seconds (`None`: the default); warnings say when capped.
+    fn renew_lease(
+        &self,
+        lease_id: &str,
+        increment: Option<u64>,
+    ) -> impl Future<Output = Result<vaultdeck_vault::leases::LeaseRenewal>> + Send;
+    /// Revokes one lease; `sync: false` lets the server do it in the background.
+    fn revoke_lease(&self, lease_id: &str, sync: bool) -> impl Future<Output = Result<()>> + Send;
+    /// Revokes every lease under a prefix.
+    fn revoke_lease_prefix(&self, prefix: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Forgets every lease under a prefix even if the backend cannot revoke it: backend
+    /// objects (database users) are left behind.
+    fn revoke_lease_force(&self, prefix: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Irrevocable leases, where the server can count them.
+    fn irrevocable_lease_count(&self) -> impl Future<Output = Result<Option<u64>>> + Send;
+    /// Accessors of every token (root or `sudo` on `auth/token/accessors`).
+    fn list_token_accessors(&self) -> impl Future<Output = Result<Vec<String>>> + Send;
+    /// A token's details by accessor (`NotFound` when revoked or unknown).
+    fn lookup_token_accessor(
+        &self,
+        accessor: &str,
+    ) -> impl Future<Output = Result<vaultdeck_vault::TokenInfo>> + Send;
+    /// Revokes a token (and its children) by accessor.
+    fn revoke_token_accessor(&self, accessor: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Issues dynamic database credentials (`{mount}/creds/{role}`).
+    fn db_credentials(
+        &self,
+        mount: &str,
+        role: &str,
+    ) -> impl Future<Output = Result<vaultdeck_vault::leases::DbCredentials>> + Send;
+}
+
+/// Break-glass operations on the node a connection talks to: seal state, unseal with key
+/// shares, emergency seal, generate-root detection. Implemented in [`crate::breakglass`],
+/// which adds the audited [`crate::breakglass::BreakGlassSession`] on top.
+pub trait BreakGlass {
+    /// Seal and health state of the node; never fails (an unreachable node says so).
+    fn node_status(
+        &self,
+    ) -> impl Future<Output = vaultdeck_vault::breakglass::NodeSealStatus> + Send;
+    /// Submits one unseal key share (hex or base64), zeroized after use.
+    fn submit_unseal_share(
+        &self,
+        share: SecretString,
+    ) -> impl Future<Output = Result<vaultdeck_vault::SealStatus>> + Send;
+    /// Discards the shares submitted so far.
+    fn unseal_reset(&self) -> impl Future<Output = Result<vaultdeck_vault::SealStatus>> + Send;
+    /// Seals the node (the token needs `sudo` on `sys/seal`).
+    fn seal(&self) -> impl Future<Output = Result<()>> + Send;
+    /// Which generate-root flows the server offers to this connection.
+    fn root_flows(
+        &self,
+    ) -> impl Future<Output = Result<vaultdeck_vault::breakglass::RootFlows>> + Send;
+}
+
+/// Credential and key rotation: database root and static roles, transit keys. Implemented in
+/// [`crate::rotations`], which adds confirmation, audit, KV value rotation and bulk plans.
+pub trait Rotation {
+    /// Rotates the root credential of database connection `connection` on `mount`.
+    fn rotate_db_root(
+        &self,
+        mount: &str,
+        connection: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Static roles of a database mount with their rotation facts, sorted by name.
+    fn static_roles(
+        &self,
+        mount: &str,
+    ) -> impl Future<Output = Result<Vec<crate::rotations::StaticRole>>> + Send;
+    /// Rotates a static role's password now.
+    fn rotate_static_role(
+        &self,
+        mount: &str,
+        role: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Transit keys of a mount with their versions, sorted by name.
+    fn transit_keys(
+        &self,
+        mount: &str,
+    ) -> impl Future<Output = Result<Vec<crate::rotations::TransitKey>>> + Send;
+    /// Adds a new version to a transit key; returns the key afterwards.
+    fn rotate_transit_key(
+        &self,
+        mount: &str,
+        key: &str,
+    ) -> impl Future<Output = Result<crate::rotations::TransitKey>> + Send;
+    /// Sets a transit key's minimum decryption and/or encryption version.
+    fn set_transit_min_versions(
+        &self,
+        mount: &str,
+        key: &str,
+        min_decryption_version: Option<u64>,
+        min_encryption_version: Option<u64>,
+    ) -> impl Future<Output = Result<crate::rotations::TransitKey>> + Send;
+}

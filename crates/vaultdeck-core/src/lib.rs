@@ -15,14 +15,17 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod breakglass;
 pub mod capability;
 pub mod connection;
 pub mod env_import;
 mod error;
 pub mod keychain;
+pub mod leases;
 pub mod paths;
 pub mod policies;
 pub mod profiles;
+pub mod rotations;
 pub mod search;
 pub mod secrets;
 pub mod sessions;

@@ -9,6 +9,7 @@
 //! apply.
 
 pub mod analysis;
+pub mod report;
 pub mod staging;
 
 use std::collections::BTreeMap;
@@ -212,6 +213,12 @@ pub fn parse(draft: &PolicyDraft) -> std::result::Result<Policy, PolicyParseProb
     })
 }
 
+/// Formats a draft's layout without changing its rules; an invalid draft is `InvalidInput`
+/// naming the line.
+pub fn format_draft(text: &str) -> Result<String> {
+    vaultdeck_policy::format(text).map_err(|e| Error::InvalidInput(e.to_string()))
+}
+
 /// The KV mounts of a mount table, for the KV v2 lint checks.
 pub fn lint_mounts(mounts: &[MountInfo]) -> Vec<Mount> {
     mounts
@@ -235,22 +242,23 @@ pub fn lint_draft(draft: &PolicyDraft, mounts: Option<&[MountInfo]>) -> PolicyLi
     let options = LintOptions {
         mounts: mounts.map(lint_mounts).unwrap_or_default(),
     };
-    let findings = lint(&[policy], &options)
-        .into_iter()
-        .map(|f| PolicyFinding {
-            id: f.id.to_owned(),
-            severity: f.severity.as_str().to_owned(),
-            policy: f.policy,
-            line: f.line,
-            pattern: f.pattern,
-            message: f.message,
-            hint: f.hint,
-        })
-        .collect();
+    let findings = lint(&[policy], &options).into_iter().map(finding).collect();
     PolicyLintReport {
         problem: None,
         findings,
         with_mounts: mounts.is_some(),
+    }
+}
+
+pub(crate) fn finding(f: vaultdeck_policy::Finding) -> PolicyFinding {
+    PolicyFinding {
+        id: f.id.to_owned(),
+        severity: f.severity.as_str().to_owned(),
+        policy: f.policy,
+        line: f.line,
+        pattern: f.pattern,
+        message: f.message,
+        hint: f.hint,
     }
 }
 
@@ -303,9 +311,10 @@ pub async fn resolve<P: PolicyAdmin + Sync>(
 ) -> Result<Vec<Policy>> {
     let mut out = Vec::new();
     for d in drafts {
-        out.push(parse(d).map_err(|p| {
-            Error::InvalidInput(format!("policy {:?}: {}", d.name, p.message))
-        })?);
+        out.push(
+            parse(d)
+                .map_err(|p| Error::InvalidInput(format!("policy {:?}: {}", d.name, p.message)))?,
+        );
     }
     for name in names {
         if out.iter().any(|p: &Policy| &p.name == name) {
@@ -448,7 +457,11 @@ pub async fn save(
         }),
         Err(e) => AuditRecord::failed("policy.write", e.to_string()),
     };
-    append(deck, rec.profile(profile_label(deck, profile_id)).target(&draft.name));
+    append(
+        deck,
+        rec.profile(profile_label(deck, profile_id))
+            .target(&draft.name),
+    );
     r
 }
 
@@ -460,7 +473,10 @@ pub async fn delete(deck: &Deck, profile_id: &str, name: &str) -> Result<()> {
         Ok(()) => AuditRecord::ok("policy.delete"),
         Err(e) => AuditRecord::failed("policy.delete", e.to_string()),
     };
-    append(deck, rec.profile(profile_label(deck, profile_id)).target(name));
+    append(
+        deck,
+        rec.profile(profile_label(deck, profile_id)).target(name),
+    );
     r
 }
 

@@ -15,55 +15,13 @@
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
+pub use vaultdeck_types::{SearchHit, SearchQuery, SearchResults};
 
 use globset::{GlobBuilder, GlobMatcher};
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
-use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
-
-/// What to look for.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SearchQuery {
-    /// Fuzzy text; words separated by spaces must all match (in any order). Lower-case text
-    /// ignores case; any upper-case letter makes that word case-sensitive. Empty = every path
-    /// (that passes the filters), alphabetically.
-    #[serde(default)]
-    pub text: String,
-    /// Only paths starting with this exact text (e.g. `secret/app/`).
-    #[serde(default)]
-    pub prefix: Option<String>,
-    /// Only paths matching this glob (e.g. `secret/**/db`, `*/prod/*`).
-    #[serde(default)]
-    pub glob: Option<String>,
-    /// At most this many hits (0 = 50).
-    #[serde(default)]
-    pub limit: usize,
-}
-
-/// One match.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SearchHit {
-    /// The secret path.
-    pub path: String,
-    /// Higher is better (0 for an empty query).
-    pub score: u32,
-    /// Positions (characters; grapheme clusters for non-ASCII) of the matched characters in
-    /// `path`, ascending, for highlighting.
-    pub indices: Vec<u32>,
-}
-
-/// The results of one query.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SearchResults {
-    /// The best hits, best first.
-    pub hits: Vec<SearchHit>,
-    /// How many paths matched in all (hits are the top of these).
-    pub total_matches: usize,
-    /// Paths in the index.
-    pub indexed: usize,
-}
 
 struct LastQuery {
     text: String,

@@ -12,9 +12,11 @@
 //! logs or returns a value in an error message.
 
 use std::collections::BTreeMap;
+pub use vaultdeck_types::{
+    DiffSummary, SecretEntry, SecretKeys, SecretMeta, SecretVersionInfo, WriteOutcome,
+};
 
 use secrecy::SecretString;
-use serde::{Deserialize, Serialize};
 
 pub use vaultdeck_vault::kv::{MetadataUpdate, SecretData, SecretPatch, SecretValue, VersionState};
 
@@ -25,72 +27,6 @@ use crate::{Connection, Result};
 
 // ------------------------------------------------------------------------------------ types
 
-/// One name in a folder listing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecretEntry {
-    /// The name inside the folder; folders end in `/`.
-    pub name: String,
-    /// Full path as the vault CLI takes it, e.g. `secret/app/db` or `secret/app/`.
-    pub path: String,
-    /// Whether this is a folder.
-    pub is_folder: bool,
-}
-
-/// One version of a secret, without its data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecretVersionInfo {
-    /// Version number.
-    pub version: u64,
-    /// When it was written (RFC 3339).
-    pub created_time: String,
-    /// When it was (or, with `delete_version_after`, will be) soft-deleted.
-    pub deletion_time: Option<String>,
-    /// Live, soft-deleted or destroyed, now.
-    pub state: VersionState,
-}
-
-/// Everything about a secret except its values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecretMeta {
-    /// Full path, e.g. `secret/app/db`.
-    pub path: String,
-    /// Mount, e.g. `secret/`.
-    pub mount: String,
-    /// KV engine version (1 or 2).
-    pub kv_version: u8,
-    /// Newest version (KV v2).
-    pub current_version: Option<u64>,
-    /// Oldest version kept (KV v2).
-    pub oldest_version: Option<u64>,
-    /// Versions kept (`0` = the mount's default).
-    pub max_versions: Option<u64>,
-    /// Writes must carry `cas`.
-    pub cas_required: bool,
-    /// Soft-delete delay, e.g. `0s` (never) or `720h0m0s`.
-    pub delete_version_after: Option<String>,
-    /// Non-secret custom metadata.
-    pub custom_metadata: BTreeMap<String, String>,
-    /// When the secret was first written.
-    pub created_time: Option<String>,
-    /// When it last changed.
-    pub updated_time: Option<String>,
-    /// Kept versions, oldest first.
-    pub versions: Vec<SecretVersionInfo>,
-}
-
-/// The key names of one version, without values (KV v2 `subkeys`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecretKeys {
-    /// Full path.
-    pub path: String,
-    /// The version the names come from.
-    pub version: u64,
-    /// Its state; `keys` is empty unless `Live`.
-    pub state: VersionState,
-    /// Top-level key names, sorted.
-    pub keys: Vec<String>,
-}
-
 /// A version's values, from an explicit reveal. `Debug` shows key names only.
 #[derive(Debug, Clone)]
 pub struct SecretVersion {
@@ -100,15 +36,6 @@ pub struct SecretVersion {
     pub version: Option<u64>,
     /// The values.
     pub data: SecretData,
-}
-
-/// What a write, patch or rollback produced.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WriteOutcome {
-    /// Full path.
-    pub path: String,
-    /// The new version (`None` on KV v1).
-    pub version: Option<u64>,
 }
 
 /// The differences between two versions of a secret. Values only when asked for.
@@ -133,19 +60,6 @@ pub struct ValuePair {
     pub from: Option<SecretString>,
     /// The value on the `to` side (`None`: key removed).
     pub to: Option<SecretString>,
-}
-
-/// Key names only, serializable as-is (a [`SecretDiff`] without values).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DiffSummary {
-    /// Keys added.
-    pub added: Vec<String>,
-    /// Keys removed.
-    pub removed: Vec<String>,
-    /// Keys changed.
-    pub changed: Vec<String>,
-    /// Keys unchanged.
-    pub unchanged: Vec<String>,
 }
 
 impl SecretDiff {

@@ -11,9 +11,9 @@
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
+pub use vaultdeck_types::{WalkBatch, WalkMethod, WalkProgress, WalkReport};
 
 use futures::stream::{FuturesUnordered, StreamExt};
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use tracing::instrument;
 use vaultdeck_types::ErrorCode;
@@ -44,63 +44,6 @@ impl Default for WalkOptions {
             flush_interval: Duration::from_millis(50),
         }
     }
-}
-
-/// How the tree was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WalkMethod {
-    /// One `SCAN` request (OpenBao, `scan` capability).
-    Scan,
-    /// One `LIST` per folder.
-    List,
-}
-
-/// Where a walk stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WalkProgress {
-    /// How the tree is being read.
-    pub method: WalkMethod,
-    /// Folders listed (or denied) so far.
-    pub folders_done: u64,
-    /// Folders found but not listed yet (queued or in flight).
-    pub folders_pending: u64,
-    /// Secret paths found so far.
-    pub keys_found: u64,
-    /// Folders the token may not list, skipped.
-    pub denied: u64,
-}
-
-/// Secret paths found since the previous batch, with progress.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WalkBatch {
-    /// Full secret paths (`secret/app/db`), in no particular order.
-    pub keys: Vec<String>,
-    /// Folders found denied since the previous batch (`secret/app/private/`).
-    pub denied_folders: Vec<String>,
-    /// Progress after this batch.
-    pub progress: WalkProgress,
-}
-
-/// How a walk ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WalkReport {
-    /// The walked path as given (`secret/app`).
-    pub root: String,
-    /// How the tree was read.
-    pub method: WalkMethod,
-    /// Secret paths found.
-    pub keys_found: u64,
-    /// Folders listed (LIST walk; 0 for SCAN).
-    pub folders_done: u64,
-    /// Folders skipped because the token may not list them.
-    pub denied_folders: Vec<String>,
-    /// Why SCAN was not used, when it was tried and refused.
-    pub scan_refused: Option<String>,
-    /// The walk was cancelled; the keys delivered so far are a partial result.
-    pub cancelled: bool,
-    /// Wall time.
-    pub elapsed_ms: u64,
 }
 
 /// Walks `path` (a mount such as `secret`, or a folder such as `secret/app`) on any

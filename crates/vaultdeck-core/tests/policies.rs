@@ -101,9 +101,18 @@ async fn save_read_list_delete_with_cas_and_audit() {
         .filter(|e| e.target.as_deref() == Some(name))
         .map(|e| (e.action, e.outcome == "ok"))
         .collect();
-    assert!(actions.contains(&("policy.write".into(), true)), "{actions:?}");
-    assert!(actions.contains(&("policy.write".into(), false)), "{actions:?}");
-    assert!(actions.contains(&("policy.delete".into(), true)), "{actions:?}");
+    assert!(
+        actions.contains(&("policy.write".into(), true)),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("policy.write".into(), false)),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("policy.delete".into(), true)),
+        "{actions:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -145,7 +154,10 @@ async fn invalid_text_is_refused_locally_with_its_line() {
     let report = policies::lint_draft(&draft("wb-bad", bad), None);
     let problem = report.problem.expect("rejected");
     assert_eq!(problem.line, 4, "{problem:?}");
-    assert!(problem.message.contains("invalid capability"), "{problem:?}");
+    assert!(
+        problem.message.contains("invalid capability"),
+        "{problem:?}"
+    );
     let e = policies::save(&deck, &pid, &draft("wb-bad", bad), None, None)
         .await
         .unwrap_err();
@@ -179,14 +191,22 @@ async fn simulate_with_provenance_and_agree_with_the_server() {
     // Offline: a draft plus a server policy by name.
     let set = policies::resolve(
         Some(&conn),
-        &[draft("wb-draft", "path \"kv/x\" { capabilities = [\"create\"] }")],
+        &[draft(
+            "wb-draft",
+            "path \"kv/x\" { capabilities = [\"create\"] }",
+        )],
         &["wb-team".into()],
     )
     .await
     .unwrap();
-    let paths: Vec<String> = ["secret/data/team/app", "secret/data/team/admin", "kv/x", "nope"]
-        .map(String::from)
-        .to_vec();
+    let paths: Vec<String> = [
+        "secret/data/team/app",
+        "secret/data/team/admin",
+        "kv/x",
+        "nope",
+    ]
+    .map(String::from)
+    .to_vec();
     let sim = policies::simulate(set, &paths);
     assert_eq!(sim.policies, ["wb-draft", "wb-team"]);
     assert_eq!(sim.results[0].capabilities, ["list", "read"]);
@@ -305,7 +325,12 @@ async fn staged_edits_apply_in_order_and_stop_at_a_conflict() {
         text("\"deny\""),
         "the concurrent edit is kept"
     );
-    assert!(conn.read_policy("wb-st-a").await.unwrap().text.contains("list"));
+    assert!(conn
+        .read_policy("wb-st-a")
+        .await
+        .unwrap()
+        .text
+        .contains("list"));
     let e = conn.read_policy("wb-st-c").await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::NotFound, "stopped before c");
 
@@ -352,17 +377,28 @@ async fn who_can_access_lists_policies_and_their_holders() {
     root.write("sys/auth/approle", &json!({"type": "approle"}))
         .await
         .unwrap();
-    root.write("auth/approle/role/billing", &json!({"token_policies": "wc-read,default"}))
-        .await
-        .unwrap();
-    root.write("auth/token/roles/ops", &json!({"allowed_policies": ["wc-read"]}))
-        .await
-        .unwrap();
-    root.write("identity/group", &json!({"name": "payments", "policies": ["wc-read"]}))
-        .await
-        .unwrap();
+    root.write(
+        "auth/approle/role/billing",
+        &json!({"token_policies": "wc-read,default"}),
+    )
+    .await
+    .unwrap();
+    root.write(
+        "auth/token/roles/ops",
+        &json!({"allowed_policies": ["wc-read"]}),
+    )
+    .await
+    .unwrap();
+    root.write(
+        "identity/group",
+        &json!({"name": "payments", "policies": ["wc-read"]}),
+    )
+    .await
+    .unwrap();
 
-    let who = analysis::who_can(&conn, "secret/data/pay/card").await.unwrap();
+    let who = analysis::who_can(&conn, "secret/data/pay/card")
+        .await
+        .unwrap();
     let grants: Vec<_> = who
         .grants
         .iter()
@@ -394,4 +430,138 @@ async fn who_can_access_lists_policies_and_their_holders() {
     );
     assert_eq!(m.cells[0], [vec!["read"], vec!["deny"]]);
     assert_eq!(m.cells[1], [vec!["read"], vec!["deny"]]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_report_is_written_and_audited() {
+    use vaultdeck_core::policies::report;
+    use vaultdeck_types::ReviewReportArgs;
+
+    let (dir, deck, pid) = deck().await;
+    let conn = root_conn();
+    conn.write_policy(
+        "wb-rep",
+        "path \"secret/data/rep/*\" {\n  capabilities = [\"read\", \"sudo\"]\n}\n",
+        None,
+    )
+    .await
+    .unwrap();
+    let now = time::macros::datetime!(2026-11-28 12:00 UTC);
+    let args = ReviewReportArgs {
+        profile_id: pid.clone(),
+        reviewer: "Rita <reviewer>".into(),
+        policies: vec!["wb-rep".into()],
+        sensitive_paths: vec!["secret/data/rep/db".into()],
+        folder: Some(dir.path().join("out").display().to_string()),
+    };
+    let files = report::export(&deck, dir.path(), &args, now).await.unwrap();
+    assert!(files.findings >= 1, "sudo outside sys is a finding");
+    let html = std::fs::read_to_string(&files.html.path).unwrap();
+    assert!(html.contains("Rita &lt;reviewer&gt;"), "escaped reviewer");
+    assert!(html.contains("2026-11-28T12:00:00Z"));
+    assert!(html.contains("VDP001"));
+    assert!(
+        html.contains("<td class=\"grant\">read, sudo</td>"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "self-contained, no script");
+    let md = std::fs::read_to_string(&files.markdown.path).unwrap();
+    assert!(md.contains("| `secret/data/rep/db` | read, sudo |"), "{md}");
+    assert!(md.contains("### `secret/data/rep/db`"));
+    let audited = deck
+        .audit()
+        .list(&AuditFilter::default())
+        .unwrap()
+        .into_iter()
+        .any(|e| {
+            e.action == "policy.review_report" && e.target.as_deref() == Some(&files.html.path)
+        });
+    assert!(audited);
+    let e = report::export(
+        &deck,
+        dir.path(),
+        &ReviewReportArgs {
+            reviewer: " ".into(),
+            ..args
+        },
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+}
+
+#[tokio::test]
+async fn who_can_access_a_kv_subtree_walks_it_and_answers_per_secret() {
+    use serde_json::json;
+    use vaultdeck_core::policies::analysis;
+
+    let bao = vaultdeck_testkit::openbao_dev();
+    let root = bao.client().unwrap();
+    let conn = Connection::Vault(VaultConnection::from_client(root.clone()));
+    for (p, v) in [
+        ("sub/a", 1),
+        ("sub/team/b", 2),
+        ("sub/team/c", 3),
+        ("other/z", 4),
+    ] {
+        root.write(&format!("secret/data/{p}"), &json!({"data": {"k": v}}))
+            .await
+            .unwrap();
+    }
+    conn.write_policy(
+        "sub-team",
+        "path \"secret/data/sub/team/*\" {\n  capabilities = [\"read\"]\n}\n",
+        None,
+    )
+    .await
+    .unwrap();
+    conn.write_policy(
+        "sub-a-write",
+        "path \"secret/data/sub/a\" {\n  capabilities = [\"create\", \"update\"]\n}\n",
+        None,
+    )
+    .await
+    .unwrap();
+
+    let who = analysis::who_can_subtree(&conn, "secret/sub/", 500)
+        .await
+        .unwrap();
+    let t = who.subtree.as_ref().unwrap();
+    assert_eq!(
+        t.secrets, 3,
+        "only the three secrets under sub/: {:?}",
+        t.rows
+    );
+    let row = |p: &str| t.rows.iter().find(|r| r.path == p).unwrap();
+    let caps = |r: &vaultdeck_types::WhoCanRow, pol: &str| {
+        r.grants
+            .iter()
+            .find(|g| g.policy == pol)
+            .map(|g| g.capabilities.join(","))
+    };
+    assert_eq!(
+        caps(row("secret/data/sub/team/b"), "sub-team").as_deref(),
+        Some("read")
+    );
+    assert_eq!(caps(row("secret/data/sub/a"), "sub-team"), None);
+    assert_eq!(
+        caps(row("secret/data/sub/a"), "sub-a-write").as_deref(),
+        Some("create,update")
+    );
+    let agg: Vec<_> = who
+        .grants
+        .iter()
+        .map(|g| (g.policy.as_str(), g.capabilities.join(",")))
+        .collect();
+    assert!(agg.contains(&("sub-team", "read".into())), "{agg:?}");
+    assert!(
+        agg.contains(&("sub-a-write", "create,update".into())),
+        "{agg:?}"
+    );
+    // The same answer as asking path by path.
+    let single = analysis::who_can(&conn, "secret/data/sub/team/c")
+        .await
+        .unwrap();
+    assert_eq!(single.grants, row("secret/data/sub/team/c").grants);
 }

@@ -6,6 +6,7 @@
 //!   holding exactly those policies ([`PolicySet::capabilities`]), with provenance
 //!   ([`PolicySet::evaluate`]), per policy ([`PolicySet::access_by_policy`]) and as a
 //!   policies × paths [`Matrix`].
+//! - [`format()`]: canonical layout that keeps comments and meaning.
 //! - [`lint()`]: findings with stable ids (`VDP001`…), severity, line, message and fix hint.
 //!
 //! Pure: no I/O, no clock (time is a parameter), so it can be fuzzed and benchmarked.
@@ -30,6 +31,7 @@
 mod capability;
 mod error;
 mod eval;
+mod format;
 pub mod lint;
 mod model;
 mod parse;
@@ -37,5 +39,6 @@ mod parse;
 pub use capability::{Capability, CapabilitySet};
 pub use error::ParseError;
 pub use eval::{Access, Decision, MatchKind, Matrix, PolicyAccess, PolicySet, RuleId, RuleRef};
+pub use format::format;
 pub use lint::{lint, Finding, LintOptions, Mount, Severity};
 pub use model::{ParameterMap, Pattern, PatternKind, Policy, Rule};

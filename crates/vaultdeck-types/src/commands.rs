@@ -114,6 +114,8 @@ pub fn all_commands() -> Vec<&'static str> {
         crate::POLICY_COMMANDS,
         crate::POLICY_STAGING_COMMANDS,
         crate::POLICY_ANALYSIS_COMMANDS,
+        crate::SECRET_COMMANDS,
+        crate::POLICY_REVIEW_COMMANDS,
     ]
     .concat()
 }

@@ -16,6 +16,7 @@ mod error;
 mod policy;
 mod profile;
 mod secret;
+mod secrets;
 mod status;
 
 pub use audit::*;
@@ -24,4 +25,5 @@ pub use error::*;
 pub use policy::*;
 pub use profile::*;
 pub use secret::*;
+pub use secrets::*;
 pub use status::*;

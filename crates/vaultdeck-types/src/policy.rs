@@ -51,6 +51,13 @@ pub struct LintPolicyArgs {
     pub draft: PolicyDraft,
 }
 
+/// A policy text to format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormatPolicyArgs {
+    /// The draft text.
+    pub text: String,
+}
+
 /// Why a policy text would be rejected, with its line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyParseProblem {
@@ -213,6 +220,8 @@ commands! {
     ReadPolicy = "read_policy": PolicyRef => PolicyDocument;
     /// Parse and lint a draft (line-numbered problem and findings).
     LintPolicy = "lint_policy": LintPolicyArgs => PolicyLintReport;
+    /// Canonical layout of a draft (indentation, blank lines), keeping comments and meaning.
+    FormatPolicy = "format_policy": FormatPolicyArgs => String;
     /// Validate, then write a policy with check-and-set (audited `policy.write`).
     SavePolicy = "save_policy": SavePolicyArgs => PolicySaved;
     /// Delete a policy (audited `policy.delete`).
@@ -365,8 +374,11 @@ pub struct ExportedFile {
 pub struct WhoCanArgs {
     /// Profile id of the open connection.
     pub profile_id: String,
-    /// The request path.
+    /// The request path, or with `subtree` a KV folder such as `secret/apps/`.
     pub path: String,
+    /// Walk the KV folder and answer for every secret under it.
+    #[serde(default)]
+    pub subtree: bool,
 }
 
 /// One policy's rules on a path.
@@ -405,6 +417,29 @@ pub struct WhoCanAccess {
     pub holders: Vec<PolicyHolder>,
     /// What could not be listed, and why (e.g. permission denied).
     pub unlisted: Vec<String>,
+    /// For a subtree question: the secrets walked and each one's grants.
+    #[serde(default)]
+    pub subtree: Option<WhoCanSubtree>,
+}
+
+/// Who-can-access over every secret under a KV folder.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WhoCanSubtree {
+    /// Secrets found by the walk.
+    pub secrets: usize,
+    /// Whether `rows` stops before the last secret.
+    pub truncated: bool,
+    /// Per secret (its API path), the policies with a rule there.
+    pub rows: Vec<WhoCanRow>,
+}
+
+/// One secret's grants in a subtree answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhoCanRow {
+    /// The API path, e.g. `secret/data/app/db`.
+    pub path: String,
+    /// Policies with a rule on it.
+    pub grants: Vec<PolicyGrant>,
 }
 
 commands! {
@@ -416,4 +451,39 @@ commands! {
     ExportPolicyMatrix = "export_policy_matrix": ExportMatrixArgs => ExportedFile;
     /// Which policies grant what on a path, and who carries them.
     WhoCanAccessPath = "who_can_access": WhoCanArgs => WhoCanAccess;
+}
+
+/// A policy review session's report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewReportArgs {
+    /// Profile id of the open connection.
+    pub profile_id: String,
+    /// Who reviewed.
+    pub reviewer: String,
+    /// Policies under review (empty: all).
+    #[serde(default)]
+    pub policies: Vec<String>,
+    /// Sensitive paths: matrix rows and who-can-access sections.
+    pub sensitive_paths: Vec<String>,
+    /// Folder to write into; `None` = the data dir's `exports/`.
+    #[serde(default)]
+    pub folder: Option<String>,
+}
+
+/// The report files written (HTML and Markdown, same content).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewReportFiles {
+    /// The self-contained HTML file.
+    pub html: ExportedFile,
+    /// The Markdown file.
+    pub markdown: ExportedFile,
+    /// Findings in the report (for a summary line).
+    pub findings: usize,
+}
+
+commands! {
+    /// The Policies workbench's review report.
+    POLICY_REVIEW_COMMANDS;
+    /// Write the review report (HTML + Markdown) and record it in the audit log.
+    ExportPolicyReview = "export_policy_review": ReviewReportArgs => ReviewReportFiles;
 }

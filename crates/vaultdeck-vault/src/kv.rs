@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+pub use vaultdeck_types::VersionState;
 
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
@@ -451,18 +452,6 @@ fn empty_as_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
 fn passed(time: Option<&str>, now: OffsetDateTime) -> bool {
     time.and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
         .is_some_and(|t| t <= now)
-}
-
-/// The state of one KV v2 version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VersionState {
-    /// Readable.
-    Live,
-    /// Soft-deleted: `undelete` brings it back.
-    Deleted,
-    /// Destroyed: the data is gone for good.
-    Destroyed,
 }
 
 /// One version in a secret's metadata (`versions` of `GET metadata/<path>`).

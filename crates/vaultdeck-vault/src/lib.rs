@@ -19,11 +19,13 @@
 
 mod auth;
 mod binary;
+pub mod breakglass;
 mod client;
 pub mod demo;
 pub mod dev;
 mod error;
 pub mod kv;
+pub mod leases;
 mod sys;
 
 pub use auth::{AuthInfo, TokenInfo, TokenRequest};

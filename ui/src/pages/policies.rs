@@ -1,25 +1,32 @@
 //! The Policies workbench: policy list with search, an HCL editor with a line-numbered gutter
 //! and inline lint marks, a CAS-checked save that keeps the draft and shows the server's text
 //! on a conflict, and the simulator (capabilities + deciding rule, highlighted in the editor)
-//! with a one-click comparison against the server.
+//! with a one-click comparison against the server; staged edits with a diff per policy and an
+//! impact preview; the capability matrix (heatmap, CSV export) and who-can-access.
 
 use std::rc::Rc;
 
 use vaultdeck_types::{
     ApplyStagedPolicies, ApplyStagedReport, ComparePolicyArgs, ComparePolicyWithServer,
-    DiscardStagedPolicies, ErrorCode, IpcError, LintPolicy, LintPolicyArgs, ListPolicies,
-    ListStagedPolicies, PolicyComparison, PolicyDocument, PolicyDraft, PolicyLintReport,
-    PolicyRef, PolicySimulation, PreviewStagedArgs, PreviewStagedPolicies, ProfileRef,
-    ReadPolicy, SavePolicy, SavePolicyArgs, SimulatePolicy, SimulatePolicyArgs, StagePolicy,
-    StagePolicyArgs, StagedPolicy, StagedPreview, UnstagePolicy,
+    DeletePolicy, DiscardStagedPolicies, ErrorCode, IpcError, LintPolicy, LintPolicyArgs,
+    ListPolicies, ListStagedPolicies, PolicyComparison, PolicyDocument, PolicyDraft,
+    PolicyLintReport, PolicyRef, PolicySimulation, PreviewStagedArgs, PreviewStagedPolicies,
+    ProfileRef, ReadPolicy, SavePolicy, SavePolicyArgs, SimulatePolicy, SimulatePolicyArgs,
+    StagePolicy, StagePolicyArgs, StagedPolicy, StagedPreview, UnstagePolicy,
 };
+use vaultdeck_types::{
+    ExportMatrixArgs, ExportPolicyMatrix, ExportedFile, PolicyMatrix, PolicyMatrixArgs,
+    PolicyMatrixCmd, WhoCanAccess, WhoCanAccessPath, WhoCanArgs,
+};
+use vaultdeck_types::{ExportPolicyReview, ReviewReportArgs, ReviewReportFiles};
+use vaultdeck_types::{FormatPolicy, FormatPolicyArgs};
 use vaultdeck_ui::policy_view::{line_diff, marks_by_line, parse_paths};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::components::{checkbox_checked, input_text};
 use crate::components::notice::NotConnected;
+use crate::components::{checkbox_checked, input_text};
 use crate::contexts::connections::use_connections;
 use crate::contexts::toasts::use_toaster;
 use crate::hooks::use_command;
@@ -60,6 +67,8 @@ pub struct Editor {
     pub status: Option<(String, bool)>,
     /// The line the simulator's deciding rule is on (highlighted).
     pub decided_line: Option<usize>,
+    /// The line a finding was clicked for (highlighted).
+    pub focus_line: Option<usize>,
 }
 
 /// A change to the [`Editor`].
@@ -82,6 +91,10 @@ pub enum EditorAction {
     Decided(Option<usize>),
     /// Take the server's text (dropping the draft).
     TakeServer,
+    /// Highlight a finding's line.
+    Focused(usize),
+    /// The policy was deleted: close the editor.
+    Closed,
 }
 
 impl Reducible for Editor {
@@ -98,6 +111,7 @@ impl Reducible for Editor {
                     ..Editor::default()
                 };
             }
+            EditorAction::Closed => s = Editor::default(),
             EditorAction::New(name) => {
                 s = Editor {
                     name,
@@ -135,10 +149,13 @@ impl Reducible for Editor {
                     ),
                     true,
                 ));
+                // The next save checks against the version now shown.
+                s.base = Some(doc.clone());
                 s.conflict = Some(doc);
             }
             EditorAction::Failed(msg) => s.status = Some((msg, true)),
             EditorAction::Decided(line) => s.decided_line = line,
+            EditorAction::Focused(line) => s.focus_line = Some(line),
             EditorAction::TakeServer => {
                 if let Some(doc) = s.conflict.take() {
                     s.text = doc.text.clone();
@@ -213,7 +230,10 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
         let staged = staged.clone();
         Callback::from(move |name: String| {
             let (editor, toaster) = (editor.clone(), toaster.clone());
-            let draft = staged.iter().find(|s| s.name == name).map(|s| s.text.clone());
+            let draft = staged
+                .iter()
+                .find(|s| s.name == name)
+                .map(|s| s.text.clone());
             let args = PolicyRef {
                 profile_id: profile_id.clone(),
                 name,
@@ -322,10 +342,17 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                     <p class="muted" id="policy-empty">{ "Open a policy from the list, or create a new one." }</p>
                 } else {
                     <PolicyEditor editor={editor.clone()} on_save={on_save} on_stage={on_stage} />
+                    if editor.base.is_some() {
+                        <DeleteBox profile_id={props.profile_id.clone()} editor={editor.clone()}
+                            on_deleted={list.reload_callback::<()>()} />
+                    }
                     <Simulator key={editor.name.clone()} profile_id={props.profile_id.clone()} editor={editor.clone()} names={names} />
                 }
                 <StagedPanel profile_id={props.profile_id.clone()} staged={(*staged).clone()}
                     on_change={on_staged} on_applied={list.reload_callback::<()>()} />
+                <MatrixPanel profile_id={props.profile_id.clone()} />
+                <WhoCanPanel profile_id={props.profile_id.clone()} />
+                <ReportPanel profile_id={props.profile_id.clone()} />
             </div>
         </div>
     }
@@ -421,6 +448,21 @@ pub struct PolicyEditorProps {
 pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
     let ed = &*props.editor;
     let gutter = use_node_ref();
+    let area = use_node_ref();
+    let goto = {
+        let (gutter, area, editor) = (gutter.clone(), area.clone(), props.editor.clone());
+        Callback::from(move |line: usize| {
+            // Lines are 18px high (app.css .hcl-text); keep two lines of context above.
+            let top = (line.saturating_sub(3) * 18) as i32;
+            if let Some(t) = area.cast::<HtmlTextAreaElement>() {
+                t.set_scroll_top(top);
+            }
+            if let Some(g) = gutter.cast::<web_sys::Element>() {
+                g.set_scroll_top(top);
+            }
+            editor.dispatch(EditorAction::Focused(line));
+        })
+    };
     let marks = marks_by_line(&ed.lint.findings);
     let problem_line = ed.lint.problem.as_ref().map(|p| p.line);
     let lines = ed.text.lines().count().max(1) + usize::from(ed.text.ends_with('\n'));
@@ -441,6 +483,21 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
             }
         })
     };
+    let on_format = {
+        let editor = props.editor.clone();
+        let text = ed.text.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (editor, args) = (editor.clone(), FormatPolicyArgs { text: text.clone() });
+            spawn_local(async move {
+                // An invalid draft is already flagged by lint; the button is disabled then.
+                if let Ok(formatted) = ipc::call::<FormatPolicy>(&args).await {
+                    if formatted != args.text {
+                        editor.dispatch(EditorAction::Edited(formatted));
+                    }
+                }
+            });
+        })
+    };
     let dirty = ed.base.as_ref().map(|b| b.text != ed.text).unwrap_or(true);
     let version = ed
         .base
@@ -454,6 +511,8 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
             <div class="panel-actions">
                 <h2 id="policy-title">{ format!("{} · {version}", ed.name) }</h2>
                 if dirty { <span class="badge badge-accent" id="policy-dirty">{ "edited" }</span> }
+                <button type="button" id="policy-format" aria-label="Format policy"
+                    disabled={ed.lint.problem.is_some()} onclick={on_format}>{ "Format" }</button>
                 <button type="button" id="policy-save" class="primary"
                     disabled={ed.lint.problem.is_some()} onclick={props.on_save.clone()}>{ "Save" }</button>
                 <button type="button" id="policy-stage" disabled={ed.lint.problem.is_some() || !dirty}
@@ -467,6 +526,7 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
                         html! {
                             <div key={n} class={classes!("gutter-line",
                                 (ed.decided_line == Some(n)).then_some("is-decided"),
+                                (ed.focus_line == Some(n)).then_some("is-focus"),
                                 (problem_line == Some(n)).then_some("is-error"))}
                                 data-line={n.to_string()}>
                                 { for line_marks.into_iter().flatten().map(|f| html! {
@@ -478,7 +538,7 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
                         }
                     }) }
                 </div>
-                <textarea id="policy-editor" class="hcl-text" spellcheck="false" aria-label={format!("Policy text of {}", ed.name)}
+                <textarea id="policy-editor" ref={area} class="hcl-text" spellcheck="false" aria-label={format!("Policy text of {}", ed.name)}
                     wrap="off" value={ed.text.clone()} {oninput} {onscroll} />
             </div>
             if let Some(p) = &ed.lint.problem {
@@ -492,7 +552,9 @@ pub fn PolicyEditor(props: &PolicyEditorProps) -> Html {
                 { for ed.lint.findings.iter().map(|f| html! {
                     <li class={classes!("finding", format!("sev-{}", f.severity))} data-id={f.id.clone()} data-line={f.line.to_string()}>
                         <span class="badge">{ f.id.clone() }</span>
-                        <span class="finding-line">{ format!("line {}", f.line) }</span>
+                        <button type="button" class="finding-line link" aria-label={format!("Go to line {}", f.line)}
+                            onclick={{ let (goto, line) = (goto.clone(), f.line); Callback::from(move |_: MouseEvent| goto.emit(line)) }}>
+                            { format!("line {}", f.line) }</button>
                         <span class="finding-msg">{ f.message.clone() }</span>
                         <span class="finding-hint muted">{ f.hint.clone() }</span>
                     </li>
@@ -567,6 +629,7 @@ pub fn Simulator(props: &SimulatorProps) -> Html {
     let chosen = use_state(Vec::<String>::new);
     let result = use_state(|| None::<Result<PolicySimulation, IpcError>>);
     let compare = use_state(|| None::<Result<PolicyComparison, IpcError>>);
+    let accessor = use_state(String::new);
     let draft_name = props.editor.name.clone();
 
     let on_path = {
@@ -592,24 +655,35 @@ pub fn Simulator(props: &SimulatorProps) -> Html {
             spawn_local(async move {
                 let r = ipc::call::<SimulatePolicy>(&args).await;
                 let line = r.as_ref().ok().and_then(|s| {
-                    s.results.first()?.decided_by.iter().find(|d| d.policy == draft_name).map(|d| d.line)
+                    s.results
+                        .first()?
+                        .decided_by
+                        .iter()
+                        .find(|d| d.policy == draft_name)
+                        .map(|d| d.line)
                 });
                 editor.dispatch(EditorAction::Decided(line));
                 result.set(Some(r));
             });
         })
     };
+    let on_accessor = {
+        let accessor = accessor.clone();
+        Callback::from(move |e: InputEvent| accessor.set(input_text(&e)))
+    };
     let on_compare = {
-        let (path, compare) = (path.clone(), compare.clone());
+        let (path, compare, accessor) = (path.clone(), compare.clone(), accessor.clone());
         let profile_id = props.profile_id.to_string();
         Callback::from(move |_: MouseEvent| {
             let args = ComparePolicyArgs {
                 profile_id: profile_id.clone(),
-                accessor: None,
+                accessor: Some(accessor.trim().to_string()).filter(|a| !a.is_empty()),
                 paths: parse_paths(&path),
             };
             let compare = compare.clone();
-            spawn_local(async move { compare.set(Some(ipc::call::<ComparePolicyWithServer>(&args).await)) });
+            spawn_local(async move {
+                compare.set(Some(ipc::call::<ComparePolicyWithServer>(&args).await))
+            });
         })
     };
 
@@ -620,8 +694,12 @@ pub fn Simulator(props: &SimulatorProps) -> Html {
                 <label for="sim-path">{ "Paths (comma-separated)" }</label>
                 <input id="sim-path" type="text" placeholder="secret/data/app/db" value={(*path).clone()} oninput={on_path} />
                 <button type="button" id="sim-run" class="primary" onclick={run}>{ "Simulate" }</button>
+            </div>
+            <div class="sim-inputs">
+                <label for="sim-accessor">{ "Token accessor (empty: yours)" }</label>
+                <input id="sim-accessor" type="text" value={(*accessor).clone()} oninput={on_accessor} />
                 <button type="button" id="sim-compare" onclick={on_compare}
-                    title="Evaluate your own token's policies locally and ask the server's sys/capabilities-self">
+                    title="Evaluate the token's policies locally and ask the server's sys/capabilities-self or -accessor">
                     { "Compare with server" }</button>
             </div>
             <fieldset class="sim-policies">
@@ -682,7 +760,7 @@ pub fn Simulator(props: &SimulatorProps) -> Html {
                         <>
                             <p class={if c.agree { "ok-text" } else { "error-text" }} id="sim-agreement" data-agree={c.agree.to_string()}>
                                 { if c.agree { "The server agrees with the local evaluator." } else { "The server disagrees on some paths." } }
-                                { format!(" (your token's policies: {})", c.policies.join(", ")) }
+                                { format!(" (the token's policies: {})", c.policies.join(", ")) }
                             </p>
                             <ul class="compare-rows">
                                 { for c.paths.iter().map(|p| html! {
@@ -733,14 +811,18 @@ pub fn StagedPanel(props: &StagedPanelProps) -> Html {
                 extra_paths: parse_paths(&extra),
             };
             let preview = preview.clone();
-            spawn_local(async move { preview.set(Some(ipc::call::<PreviewStagedPolicies>(&args).await)) });
+            spawn_local(async move {
+                preview.set(Some(ipc::call::<PreviewStagedPolicies>(&args).await))
+            });
         })
     };
     let on_apply = {
         let (applied, preview, pid) = (applied.clone(), preview.clone(), pid.clone());
         let (on_change, on_applied) = (props.on_change.clone(), props.on_applied.clone());
         Callback::from(move |_: MouseEvent| {
-            let args = ProfileRef { profile_id: pid.clone() };
+            let args = ProfileRef {
+                profile_id: pid.clone(),
+            };
             let (applied, preview) = (applied.clone(), preview.clone());
             let (on_change, on_applied) = (on_change.clone(), on_applied.clone());
             spawn_local(async move {
@@ -757,7 +839,9 @@ pub fn StagedPanel(props: &StagedPanelProps) -> Html {
     let on_discard = {
         let (pid, on_change, preview) = (pid.clone(), props.on_change.clone(), preview.clone());
         Callback::from(move |_: MouseEvent| {
-            let args = ProfileRef { profile_id: pid.clone() };
+            let args = ProfileRef {
+                profile_id: pid.clone(),
+            };
             let (on_change, preview) = (on_change.clone(), preview.clone());
             spawn_local(async move {
                 if ipc::call::<DiscardStagedPolicies>(&args).await.is_ok() {
@@ -876,5 +960,335 @@ pub fn ImpactView(props: &ImpactViewProps) -> Html {
                 </table>
             }
         </div>
+    }
+}
+
+/// Heat class of a cell: `heat-deny`, `heat-root`, or `heat-N` by capability count (max 4).
+fn heat(caps: &[String]) -> String {
+    match caps {
+        [one] if one == "deny" => "heat-deny".into(),
+        [one] if one == "root" => "heat-root".into(),
+        _ => format!("heat-{}", caps.len().min(4)),
+    }
+}
+
+/// Properties of the analysis panels.
+#[derive(Properties, PartialEq)]
+pub struct AnalysisProps {
+    /// The connection.
+    pub profile_id: AttrValue,
+}
+
+/// `#matrix-paths`, `#matrix-run`, the heatmap `#policy-matrix` (`td.matrix-cell[data-path]
+/// [data-policy]`), CSV export `#matrix-file` / `#matrix-export` / `#matrix-export-result`.
+#[component]
+pub fn MatrixPanel(props: &AnalysisProps) -> Html {
+    let paths = use_state(String::new);
+    let file = use_state(String::new);
+    let matrix = use_state(|| None::<Result<PolicyMatrix, IpcError>>);
+    let exported = use_state(|| None::<Result<ExportedFile, IpcError>>);
+    let args = PolicyMatrixArgs {
+        profile_id: props.profile_id.to_string(),
+        names: Vec::new(),
+        paths: parse_paths(&paths),
+    };
+    let on_paths = {
+        let paths = paths.clone();
+        Callback::from(move |e: InputEvent| paths.set(input_text(&e)))
+    };
+    let on_file = {
+        let file = file.clone();
+        Callback::from(move |e: InputEvent| file.set(input_text(&e)))
+    };
+    let run = {
+        let (matrix, args) = (matrix.clone(), args.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (matrix, args) = (matrix.clone(), args.clone());
+            spawn_local(async move { matrix.set(Some(ipc::call::<PolicyMatrixCmd>(&args).await)) });
+        })
+    };
+    let export = {
+        let (exported, file) = (exported.clone(), file.clone());
+        Callback::from(move |_: MouseEvent| {
+            let a = ExportMatrixArgs {
+                matrix: args.clone(),
+                file: Some(file.trim().to_string()).filter(|f| !f.is_empty()),
+            };
+            let exported = exported.clone();
+            spawn_local(
+                async move { exported.set(Some(ipc::call::<ExportPolicyMatrix>(&a).await)) },
+            );
+        })
+    };
+    html! {
+        <div class="panel matrix" role="region" aria-label="Capability matrix">
+            <h2>{ "Matrix" }</h2>
+            <div class="sim-inputs">
+                <label for="matrix-paths">{ "Paths" }</label>
+                <input id="matrix-paths" type="text" placeholder="secret/data/app/db, sys/mounts" value={(*paths).clone()} oninput={on_paths} />
+                <button type="button" id="matrix-run" onclick={run}>{ "Build matrix" }</button>
+            </div>
+            { match &*matrix {
+                None => html! {},
+                Some(Err(e)) => html! { <p class="error-text" role="alert">{ e.message.clone() }</p> },
+                Some(Ok(m)) => html! {
+                    <div class="table-wrap">
+                        <table id="policy-matrix" class="data-table heatmap">
+                            <thead><tr>
+                                <th scope="col">{ "Path" }</th>
+                                { for m.policies.iter().map(|p| html! { <th scope="col">{ p.clone() }</th> }) }
+                            </tr></thead>
+                            <tbody>
+                                { for m.paths.iter().zip(&m.cells).map(|(path, row)| html! {
+                                    <tr>
+                                        <th scope="row"><code>{ path.clone() }</code></th>
+                                        { for row.iter().zip(&m.policies).map(|(caps, policy)| html! {
+                                            <td class={classes!("matrix-cell", heat(caps))} data-path={path.clone()} data-policy={policy.clone()}>
+                                                { caps.join(", ") }</td>
+                                        }) }
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
+                },
+            } }
+            <div class="sim-inputs">
+                <label for="matrix-file">{ "CSV file" }</label>
+                <input id="matrix-file" type="text" placeholder="empty: the app's data folder" value={(*file).clone()} oninput={on_file} />
+                <button type="button" id="matrix-export" onclick={export}>{ "Export CSV" }</button>
+            </div>
+            <p id="matrix-export-result" role="status">
+                { match &*exported {
+                    None => String::new(),
+                    Some(Ok(f)) => format!("Wrote {} ({} bytes).", f.path, f.bytes),
+                    Some(Err(e)) => format!("Could not export: {}", e.message),
+                } }
+            </p>
+        </div>
+    }
+}
+
+/// `#whocan-path`, `#whocan-run`, `#whocan-result` (`li.whocan-grant[data-policy]`,
+/// `li.whocan-holder[data-kind][data-name]`).
+#[component]
+pub fn WhoCanPanel(props: &AnalysisProps) -> Html {
+    let path = use_state(String::new);
+    let subtree = use_state(|| false);
+    let result = use_state(|| None::<Result<WhoCanAccess, IpcError>>);
+    let on_path = {
+        let path = path.clone();
+        Callback::from(move |e: InputEvent| path.set(input_text(&e)))
+    };
+    let on_subtree = {
+        let subtree = subtree.clone();
+        Callback::from(move |e: Event| subtree.set(checkbox_checked(&e)))
+    };
+    let run = {
+        let (path, subtree, result) = (path.clone(), subtree.clone(), result.clone());
+        let profile_id = props.profile_id.to_string();
+        Callback::from(move |_: MouseEvent| {
+            let args = WhoCanArgs {
+                profile_id: profile_id.clone(),
+                path: path.trim().to_string(),
+                subtree: *subtree,
+            };
+            let result = result.clone();
+            spawn_local(
+                async move { result.set(Some(ipc::call::<WhoCanAccessPath>(&args).await)) },
+            );
+        })
+    };
+    html! {
+        <div class="panel whocan" role="region" aria-label="Who can access">
+            <h2>{ "Who can access" }</h2>
+            <div class="sim-inputs">
+                <label for="whocan-path">{ "Path" }</label>
+                <input id="whocan-path" type="text" placeholder="secret/data/app/db" value={(*path).clone()} oninput={on_path} />
+                <span class="check">
+                    <input id="whocan-subtree" type="checkbox" checked={*subtree} onchange={on_subtree} />
+                    <label for="whocan-subtree">{ "Whole KV folder (walks it, e.g. secret/apps/)" }</label>
+                </span>
+                <button type="button" id="whocan-run" onclick={run}>{ "Who can?" }</button>
+            </div>
+            <div id="whocan-result" role="status">
+                { match &*result {
+                    None => html! {},
+                    Some(Err(e)) => html! { <p class="error-text">{ e.message.clone() }</p> },
+                    Some(Ok(w)) => html! {
+                        <>
+                            <h3>{ "Policies" }</h3>
+                            <ul class="whocan-grants">
+                                { for w.grants.iter().map(|g| html! {
+                                    <li class="whocan-grant" data-policy={g.policy.clone()}>
+                                        <strong>{ g.policy.clone() }</strong>{ ": " }
+                                        <span class={classes!((g.capabilities == ["deny"]).then_some("danger-text"))}>{ g.capabilities.join(", ") }</span>
+                                        { for g.rules.iter().map(|r| html! { <span class="muted">{ format!(" · line {} \"{}\"", r.line, r.pattern) }</span> }) }
+                                    </li>
+                                }) }
+                            </ul>
+                            <h3>{ "Carried by" }</h3>
+                            if w.holders.is_empty() {
+                                <p class="muted">{ "No listable user, role or group carries these policies (every token carries default unless opted out)." }</p>
+                            }
+                            <ul class="whocan-holders">
+                                { for w.holders.iter().map(|h| html! {
+                                    <li class="whocan-holder" data-kind={h.kind.clone()} data-name={h.name.clone()}>
+                                        { format!("{} {} at {} — {}", h.kind.replace('_', " "), h.name, h.mount, h.policies.join(", ")) }
+                                    </li>
+                                }) }
+                            </ul>
+                            if !w.unlisted.is_empty() {
+                                <p class="muted">{ format!("Not listable: {}", w.unlisted.join("; ")) }</p>
+                            }
+                            if let Some(t) = &w.subtree {
+                                <h3>{ format!("Per secret ({} found{})", t.secrets, if t.truncated { ", first 500 shown" } else { "" }) }</h3>
+                                <table id="whocan-subtree-table" class="data-table">
+                                    <thead><tr><th>{ "Path" }</th><th>{ "Policies" }</th></tr></thead>
+                                    <tbody>
+                                        { for t.rows.iter().map(|r| html! {
+                                            <tr class="whocan-row" data-path={r.path.clone()}>
+                                                <td><code>{ r.path.clone() }</code></td>
+                                                <td>{ r.grants.iter().map(|g| format!("{}: {}", g.policy, g.capabilities.join(", "))).collect::<Vec<_>>().join(" · ") }</td>
+                                            </tr>
+                                        }) }
+                                    </tbody>
+                                </table>
+                            }
+                        </>
+                    },
+                } }
+            </div>
+        </div>
+    }
+}
+
+/// `#report-reviewer`, `#report-paths`, `#report-policies`, `#report-folder`,
+/// `#report-export` and `#report-result`.
+#[component]
+pub fn ReportPanel(props: &AnalysisProps) -> Html {
+    let reviewer = use_state(String::new);
+    let paths = use_state(String::new);
+    let policies = use_state(String::new);
+    let folder = use_state(String::new);
+    let result = use_state(|| None::<Result<ReviewReportFiles, IpcError>>);
+    let input = |h: &UseStateHandle<String>| {
+        let h = h.clone();
+        Callback::from(move |e: InputEvent| h.set(input_text(&e)))
+    };
+    let run = {
+        let (reviewer, paths, policies, folder, result) = (
+            reviewer.clone(),
+            paths.clone(),
+            policies.clone(),
+            folder.clone(),
+            result.clone(),
+        );
+        let profile_id = props.profile_id.to_string();
+        Callback::from(move |_: MouseEvent| {
+            let args = ReviewReportArgs {
+                profile_id: profile_id.clone(),
+                reviewer: reviewer.trim().to_string(),
+                policies: parse_paths(&policies),
+                sensitive_paths: parse_paths(&paths),
+                folder: Some(folder.trim().to_string()).filter(|f| !f.is_empty()),
+            };
+            let result = result.clone();
+            spawn_local(
+                async move { result.set(Some(ipc::call::<ExportPolicyReview>(&args).await)) },
+            );
+        })
+    };
+    html! {
+        <div class="panel report" role="region" aria-label="Review report">
+            <h2>{ "Review report" }</h2>
+            <div class="form-grid">
+                <label for="report-reviewer">{ "Reviewer" }</label>
+                <input id="report-reviewer" type="text" value={(*reviewer).clone()} oninput={input(&reviewer)} />
+                <label for="report-paths">{ "Sensitive paths" }</label>
+                <input id="report-paths" type="text" placeholder="secret/data/prod/db, sys/seal" value={(*paths).clone()} oninput={input(&paths)} />
+                <label for="report-policies">{ "Policies (empty: all)" }</label>
+                <input id="report-policies" type="text" placeholder="app, ops" value={(*policies).clone()} oninput={input(&policies)} />
+                <label for="report-folder">{ "Folder (empty: data folder)" }</label>
+                <input id="report-folder" type="text" value={(*folder).clone()} oninput={input(&folder)} />
+            </div>
+            <div class="panel-actions">
+                <button type="button" id="report-export" class="primary" onclick={run}>{ "Write report" }</button>
+            </div>
+            <div id="report-result" role="status">
+                { match &*result {
+                    None => html! {},
+                    Some(Err(e)) => html! { <p class="error-text">{ e.message.clone() }</p> },
+                    Some(Ok(r)) => html! {
+                        <p class="ok-text">{ format!("Wrote {} and {} ({} findings); recorded in the audit log.", r.html.path, r.markdown.path, r.findings) }</p>
+                    },
+                } }
+            </div>
+        </div>
+    }
+}
+
+/// Properties of [`DeleteBox`].
+#[derive(Properties, PartialEq)]
+pub struct DeleteBoxProps {
+    /// The connection.
+    pub profile_id: AttrValue,
+    /// The editor (its policy is the one deleted).
+    pub editor: UseReducerHandle<Editor>,
+    /// The policy was deleted (reload the list).
+    pub on_deleted: Callback<()>,
+}
+
+/// Delete the open policy, confirmed by typing its name: `#policy-delete-confirm`,
+/// `#policy-delete`.
+#[component]
+pub fn DeleteBox(props: &DeleteBoxProps) -> Html {
+    let typed = use_state(String::new);
+    let error = use_state(|| None::<String>);
+    let name = props.editor.name.clone();
+    let on_typed = {
+        let typed = typed.clone();
+        Callback::from(move |e: InputEvent| typed.set(input_text(&e)))
+    };
+    let on_delete = {
+        let (editor, error, on_deleted) = (
+            props.editor.clone(),
+            error.clone(),
+            props.on_deleted.clone(),
+        );
+        let args = PolicyRef {
+            profile_id: props.profile_id.to_string(),
+            name: name.clone(),
+        };
+        Callback::from(move |_: MouseEvent| {
+            let (editor, error, on_deleted, args) = (
+                editor.clone(),
+                error.clone(),
+                on_deleted.clone(),
+                args.clone(),
+            );
+            spawn_local(async move {
+                match ipc::call::<DeletePolicy>(&args).await {
+                    Ok(()) => {
+                        editor.dispatch(EditorAction::Closed);
+                        on_deleted.emit(());
+                    }
+                    Err(e) => error.set(Some(e.message)),
+                }
+            });
+        })
+    };
+    html! {
+        <details class="panel policy-delete">
+            <summary>{ "Delete this policy" }</summary>
+            <div class="sim-inputs">
+                <label for="policy-delete-confirm">{ format!("Type {name} to confirm") }</label>
+                <input id="policy-delete-confirm" type="text" autocomplete="off" value={(*typed).clone()} oninput={on_typed} />
+                <button type="button" id="policy-delete" class="danger" disabled={typed.trim() != name} onclick={on_delete}>{ "Delete" }</button>
+            </div>
+            if let Some(e) = &*error {
+                <p class="error-text" role="alert">{ e.clone() }</p>
+            }
+        </details>
     }
 }

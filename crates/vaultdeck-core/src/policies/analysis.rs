@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use vaultdeck_policy::{Policy, PolicySet};
 use vaultdeck_types::{
-    ExportedFile, MountClass, PolicyGrant, PolicyHolder, PolicyMatrix, WhoCanAccess,
+    ExportedFile, MountClass, PolicyGrant, PolicyHolder, PolicyMatrix, WhoCanAccess, WhoCanRow,
+    WhoCanSubtree,
 };
 
 use crate::capability::PolicyAdmin;
@@ -113,8 +114,12 @@ pub fn write_export(
 
 /// Which policies have a rule on `path` (granting or denying), over `policies`.
 pub fn grants(policies: Vec<Policy>, path: &str) -> Vec<PolicyGrant> {
-    PolicySet::new(policies)
-        .access_by_policy(path)
+    grants_in(&PolicySet::new(policies), path)
+}
+
+/// [`grants`] against an already compiled set.
+fn grants_in(set: &PolicySet, path: &str) -> Vec<PolicyGrant> {
+    set.access_by_policy(path)
         .into_iter()
         .map(|a| PolicyGrant {
             policy: a.policy,
@@ -266,6 +271,83 @@ pub async fn who_can(conn: &Connection, path: &str) -> Result<WhoCanAccess> {
         grants,
         holders,
         unlisted,
+        subtree: None,
+    })
+}
+
+/// Who can access every secret under a KV folder (the explorer's subtree): walks it (SCAN when
+/// the token may, else LIST; denied folders are skipped), evaluates each secret's API path
+/// (`<mount>data/<key>` on KV v2, `<mount><key>` on KV v1) and aggregates per policy: the union
+/// of what it grants anywhere in the subtree, with the rules of its first grant. The first
+/// `limit` secrets are listed row by row in `subtree`.
+pub async fn who_can_subtree(
+    conn: &Connection,
+    folder: &str,
+    limit: usize,
+) -> Result<WhoCanAccess> {
+    let Connection::Vault(v) = conn;
+    let (kv, _) = vaultdeck_vault::kv::Kv::open(v.client(), folder).await?;
+    let (keys, report) = crate::walk::collect(
+        conn,
+        folder,
+        &crate::walk::WalkOptions::default(),
+        &tokio_util::sync::CancellationToken::new(),
+    )
+    .await?;
+    let set = PolicySet::new(server_policies(conn, &[]).await?);
+    let mut rows = Vec::new();
+    let mut by_policy: Vec<PolicyGrant> = Vec::new();
+    for key in &keys {
+        let rel = key.strip_prefix(kv.mount()).unwrap_or(key);
+        let api = match kv.version() {
+            vaultdeck_vault::kv::KvVersion::V2 => format!("{}data/{rel}", kv.mount()),
+            vaultdeck_vault::kv::KvVersion::V1 => key.clone(),
+        };
+        let grants = grants_in(&set, &api);
+        for g in &grants {
+            match by_policy.iter_mut().find(|a| a.policy == g.policy) {
+                Some(agg) => {
+                    for c in &g.capabilities {
+                        if !agg.capabilities.contains(c) {
+                            agg.capabilities.push(c.clone());
+                        }
+                    }
+                }
+                None => by_policy.push(g.clone()),
+            }
+        }
+        if rows.len() < limit {
+            rows.push(WhoCanRow { path: api, grants });
+        }
+    }
+    for g in &mut by_policy {
+        if g.capabilities.len() > 1 {
+            g.capabilities.retain(|c| c != "deny");
+        }
+        g.capabilities.sort();
+    }
+    let granting: Vec<String> = by_policy
+        .iter()
+        .filter(|g| g.capabilities != ["deny"])
+        .map(|g| g.policy.clone())
+        .collect();
+    let (holders, mut unlisted) = vault_holders(v, &granting).await?;
+    unlisted.extend(
+        report
+            .denied_folders
+            .iter()
+            .map(|f| format!("folder {f}: permission denied (not walked)")),
+    );
+    Ok(WhoCanAccess {
+        path: kv.full_path(folder.strip_prefix(kv.mount()).unwrap_or("")),
+        grants: by_policy,
+        holders,
+        unlisted,
+        subtree: Some(WhoCanSubtree {
+            secrets: keys.len(),
+            truncated: keys.len() > rows.len(),
+            rows,
+        }),
     })
 }
 

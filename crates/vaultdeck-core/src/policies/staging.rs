@@ -221,8 +221,16 @@ pub fn impact(staged: &[StagedPolicy], extra_paths: &[String]) -> (Vec<ImpactRow
         let name = new.name.clone();
         let (old, new) = (PolicySet::new(vec![old]), PolicySet::new(vec![new]));
         for path in &probed {
-            let before: Vec<String> = old.capabilities(path).into_iter().map(String::from).collect();
-            let after: Vec<String> = new.capabilities(path).into_iter().map(String::from).collect();
+            let before: Vec<String> = old
+                .capabilities(path)
+                .into_iter()
+                .map(String::from)
+                .collect();
+            let after: Vec<String> = new
+                .capabilities(path)
+                .into_iter()
+                .map(String::from)
+                .collect();
             if before == after {
                 continue;
             }
@@ -288,9 +296,17 @@ mod tests {
     fn staging_survives_a_new_instance_and_keeps_the_first_base() {
         let dir = tempfile::tempdir().unwrap();
         let st = StagedEdits::in_data_dir(dir.path());
-        let one = staged("a", Some(r#"path "k" { capabilities = ["read"] }"#), r#"path "k" { capabilities = ["list"] }"#);
+        let one = staged(
+            "a",
+            Some(r#"path "k" { capabilities = ["read"] }"#),
+            r#"path "k" { capabilities = ["list"] }"#,
+        );
         st.stage("p1", one).unwrap();
-        let mut again = staged("a", Some("changed base"), r#"path "k" { capabilities = ["update"] }"#);
+        let mut again = staged(
+            "a",
+            Some("changed base"),
+            r#"path "k" { capabilities = ["update"] }"#,
+        );
         again.base_version = Some(9);
         st.stage("p1", again).unwrap();
         let st2 = StagedEdits::in_data_dir(dir.path());
@@ -299,8 +315,14 @@ mod tests {
         assert_eq!(l[0].base_version, Some(1));
         assert!(l[0].text.contains("update"));
         assert!(st2.list("p2").unwrap().is_empty());
-        let e = st2.stage("p1", staged("b", None, "path \"k\" { capabilities = [\"nope\"] }"));
-        assert_eq!(e.unwrap_err().code(), vaultdeck_types::ErrorCode::InvalidInput);
+        let e = st2.stage(
+            "p1",
+            staged("b", None, "path \"k\" { capabilities = [\"nope\"] }"),
+        );
+        assert_eq!(
+            e.unwrap_err().code(),
+            vaultdeck_types::ErrorCode::InvalidInput
+        );
         st2.discard("p1").unwrap();
         assert!(st.list("p1").unwrap().is_empty());
     }
