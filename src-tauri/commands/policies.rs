@@ -8,9 +8,9 @@ use vaultdeck_core::policies::analysis;
 use vaultdeck_core::policies::report;
 use vaultdeck_core::policies::staging::StagedEdits;
 use vaultdeck_types::{
-    ApplyStagedReport, ComparePolicyArgs, FormatPolicyArgs, LintPolicyArgs, PolicyComparison, PolicyDocument,
-    PolicyLintReport, PolicyRef, PolicySaved, PolicySimulation, PreviewStagedArgs, ProfileRef,
-    SavePolicyArgs, SimulatePolicyArgs, StagePolicyArgs, StagedPolicy, StagedPreview,
+    ApplyStagedReport, ComparePolicyArgs, FormatPolicyArgs, LintPolicyArgs, PolicyComparison,
+    PolicyDocument, PolicyLintReport, PolicyRef, PolicySaved, PolicySimulation, PreviewStagedArgs,
+    ProfileRef, SavePolicyArgs, SimulatePolicyArgs, StagePolicyArgs, StagedPolicy, StagedPreview,
 };
 use vaultdeck_types::{
     ExportMatrixArgs, ExportedFile, PolicyMatrix, PolicyMatrixArgs, WhoCanAccess, WhoCanArgs,
@@ -77,10 +77,14 @@ pub async fn simulate_policy(
     args: SimulatePolicyArgs,
 ) -> CmdResult<PolicySimulation> {
     let conn = match &args.profile_id {
-        Some(p) if !args.names.is_empty() => Some(state.deck.connection(p)?),
+        Some(p) if !args.names.is_empty() || args.entity.is_some() => {
+            Some(state.deck.connection(p)?)
+        }
         _ => None,
     };
-    let set = policies::resolve(conn.as_ref(), &args.drafts, &args.names).await?;
+    let names =
+        policies::names_with_entity(conn.as_ref(), args.names, args.entity.as_deref()).await?;
+    let set = policies::resolve(conn.as_ref(), &args.drafts, &names).await?;
     Ok(policies::simulate(set, &args.paths))
 }
 

@@ -168,7 +168,9 @@ impl AppSession {
     pub async fn fill(&self, css: &str, text: &str) {
         let el = self.wait_for(css).await;
         el.clear().await.unwrap();
-        el.send_keys(text).await.unwrap();
+        if !text.is_empty() {
+            el.send_keys(text).await.unwrap();
+        }
     }
 
     /// Scrolls an element to the middle of the view (WebKitWebDriver does not scroll partly

@@ -101,12 +101,15 @@ async fn policy_workbench_scenario() {
     let editor_value = |s: &AppSession| {
         let c = s.client.clone();
         async move {
-            c.execute("return document.getElementById('policy-editor').value;", vec![])
-                .await
-                .unwrap()
-                .as_str()
-                .unwrap()
-                .to_owned()
+            c.execute(
+                "return document.getElementById('policy-editor').value;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
         }
     };
     let original = editor_value(&s).await;
@@ -140,6 +143,25 @@ async fn policy_workbench_scenario() {
     s.wait_text("#sim-agreement", "agrees").await;
     show(&s, "#sim-result").await;
     s.screenshot("policies-02-simulated").await;
+
+    // An identity entity's policies (its own and its groups') join the simulated set.
+    bao.client()
+        .unwrap()
+        .write(
+            "identity/entity",
+            &json!({"name": "e2e-erin", "policies": ["e2e-ops"]}),
+        )
+        .await
+        .unwrap();
+    s.fill("#sim-entity", "e2e-erin").await;
+    s.fill("#sim-path", "secret/data/ops/db").await;
+    s.click("#sim-run").await;
+    s.wait_text(
+        "#sim-result tr[data-path=\"secret/data/ops/db\"] .sim-decided",
+        "e2e-ops line 1",
+    )
+    .await;
+    s.fill("#sim-entity", "").await;
 
     // Stage two edits.
     let app_v2 = "path \"secret/data/app/*\" {\n  capabilities = [\"read\"]\n}\n";

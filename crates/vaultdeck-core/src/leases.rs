@@ -923,6 +923,137 @@ mod tests {
         assert_eq!(count_under(&ls, "database/"), 3);
     }
 
+    /// A fake server: `fan` roles × `per` leases under `db/creds/`, every call sleeps 5 ms and
+    /// the highest number of concurrent calls is recorded; ids ending in `x` vanished.
+    struct Fake {
+        fan: usize,
+        per: usize,
+        now: std::sync::atomic::AtomicUsize,
+        max: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Fake {
+        async fn call<T>(&self, v: T) -> T {
+            use std::sync::atomic::Ordering::SeqCst;
+            let n = self.now.fetch_add(1, SeqCst) + 1;
+            self.max.fetch_max(n, SeqCst);
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            self.now.fetch_sub(1, SeqCst);
+            v
+        }
+    }
+
+    impl LeaseAdmin for Fake {
+        async fn list_lease_prefix(&self, prefix: &str) -> Result<Vec<String>> {
+            let v = match prefix {
+                "" => vec!["db/".to_owned()],
+                "db/" => vec!["creds/".to_owned()],
+                "db/creds/" => (0..self.fan).map(|i| format!("r{i}/")).collect(),
+                _ => (0..self.per)
+                    .map(|j| format!("l{j}"))
+                    .chain(["gonex".to_owned()])
+                    .collect(),
+            };
+            Ok(self.call(v).await)
+        }
+        async fn lookup_lease(&self, id: &str) -> Result<LeaseInfo> {
+            let r = if id.ends_with('x') {
+                Err(Error::NotFound(id.to_owned()))
+            } else {
+                Ok(LeaseInfo {
+                    id: id.to_owned(),
+                    issue_time: None,
+                    expire_time: Some("2030-01-01T00:00:00Z".into()),
+                    last_renewal: None,
+                    renewable: true,
+                    ttl: 60,
+                })
+            };
+            self.call(r).await
+        }
+        async fn renew_lease(&self, _: &str, _: Option<u64>) -> Result<LeaseRenewal> {
+            unimplemented!()
+        }
+        async fn revoke_lease(&self, _: &str, _: bool) -> Result<()> {
+            unimplemented!()
+        }
+        async fn revoke_lease_prefix(&self, _: &str) -> Result<()> {
+            unimplemented!()
+        }
+        async fn revoke_lease_force(&self, _: &str) -> Result<()> {
+            unimplemented!()
+        }
+        async fn irrevocable_lease_count(&self) -> Result<Option<u64>> {
+            Ok(None)
+        }
+        async fn list_token_accessors(&self) -> Result<Vec<String>> {
+            unimplemented!()
+        }
+        async fn lookup_token_accessor(&self, _: &str) -> Result<TokenInfo> {
+            unimplemented!()
+        }
+        async fn revoke_token_accessor(&self, _: &str) -> Result<()> {
+            unimplemented!()
+        }
+        async fn db_credentials(&self, _: &str, _: &str) -> Result<DbCredentials> {
+            unimplemented!()
+        }
+    }
+
+    fn fake(fan: usize, per: usize) -> Fake {
+        Fake {
+            fan,
+            per,
+            now: 0.into(),
+            max: 0.into(),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn inventory_is_bounded_streams_and_counts_vanished() {
+        let f = fake(10, 20);
+        let opts = InventoryOptions {
+            concurrency: 6,
+            batch_size: 25,
+            flush_interval: Duration::from_secs(60),
+        };
+        let mut sizes = Vec::new();
+        let mut last = InventoryProgress::default();
+        let r = inventory(&f, "", &opts, &CancellationToken::new(), |b| {
+            sizes.push(b.leases.len());
+            last = b.progress;
+        })
+        .await
+        .unwrap();
+        assert_eq!(r.progress.leases_looked_up, 200);
+        assert_eq!(r.progress.vanished, 10);
+        assert_eq!(r.progress.leases_found, 210);
+        assert_eq!(r.progress.prefixes_done, 13);
+        assert_eq!(last, r.progress);
+        assert_eq!(sizes.iter().sum::<usize>(), 200);
+        assert!(sizes.iter().all(|s| *s <= 25));
+        let max = f.max.load(std::sync::atomic::Ordering::SeqCst);
+        assert!((4..=6).contains(&max), "max in flight {max}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn inventory_cancels_promptly() {
+        let f = fake(50, 50);
+        let cancel = CancellationToken::new();
+        let c2 = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(40)).await;
+            c2.cancel();
+        });
+        let started = Instant::now();
+        let r = inventory(&f, "", &InventoryOptions::default(), &cancel, |_| {})
+            .await
+            .unwrap();
+        assert!(r.cancelled);
+        assert!(r.progress.leases_looked_up < 2500);
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
     #[test]
     fn confirmation_must_match() {
         assert!(confirm("database/creds/ro", "database/creds/ro/").is_ok());

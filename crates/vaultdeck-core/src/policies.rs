@@ -340,6 +340,56 @@ pub async fn resolve<P: PolicyAdmin + Sync>(
     Ok(out)
 }
 
+/// The policies an identity entity carries: its own and those of every group it belongs to
+/// (directly or inherited), as the server adds them to the entity's tokens.
+pub async fn entity_policies(conn: &Connection, entity: &str) -> Result<Vec<String>> {
+    let Connection::Vault(v) = conn;
+    let client = v.client();
+    let path = format!("identity/entity/name/{}", entity.trim());
+    let body = client
+        .read(&path)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no identity entity named {:?}", entity.trim())))?;
+    let data = &body["data"];
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut names = strings(&data["policies"]);
+    for group in strings(&data["group_ids"]) {
+        if let Some(g) = client.read(&format!("identity/group/id/{group}")).await? {
+            names.extend(strings(&g["data"]["policies"]));
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// `names` plus the policies of `entity` (when given; needs a connection).
+pub async fn names_with_entity(
+    conn: Option<&Connection>,
+    mut names: Vec<String>,
+    entity: Option<&str>,
+) -> Result<Vec<String>> {
+    if let Some(entity) = entity.filter(|e| !e.trim().is_empty()) {
+        let conn = conn.ok_or_else(|| {
+            Error::InvalidInput("an identity entity is on a server: connect to resolve it".into())
+        })?;
+        for n in entity_policies(conn, entity).await? {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    Ok(names)
+}
+
 /// Compares the local evaluator with the server for a token (`None`: the connection's own):
 /// its token and identity policies are read from the server and evaluated locally.
 pub async fn compare_with_server<P: PolicyAdmin + Sync>(

@@ -116,6 +116,29 @@ async fn session_unseal_generate_root_and_time_box() {
     );
     drop(rs);
 
+    // A root session dropped without end() is revoked in the background (and audited).
+    let a3 = s.generate_root_start(&root, RootFlow::Token).await.unwrap();
+    let mut dropped = None;
+    for k in &shares[1..4] {
+        dropped = s
+            .generate_root_submit(&root, &a3, secret(k), DEFAULT_ROOT_TTL)
+            .await
+            .unwrap()
+            .1;
+    }
+    let dropped = dropped.expect("second root session");
+    let c2 = dropped.client(OffsetDateTime::now_utc()).unwrap().clone();
+    c2.lookup_self().await.unwrap();
+    drop(dropped);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while c2.lookup_self().await.is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "a dropped root session must revoke its token"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
     // Emergency seal needs the cluster name typed.
     let e = s.seal(&root, "prod").await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidInput);

@@ -565,3 +565,57 @@ async fn who_can_access_a_kv_subtree_walks_it_and_answers_per_secret() {
         .unwrap();
     assert_eq!(single.grants, row("secret/data/sub/team/c").grants);
 }
+
+#[tokio::test]
+async fn an_identity_entity_brings_its_own_and_its_groups_policies() {
+    use serde_json::json;
+
+    let bao = vaultdeck_testkit::openbao_dev();
+    let root = bao.client().unwrap();
+    let conn = Connection::Vault(VaultConnection::from_client(root.clone()));
+    conn.write_policy(
+        "ent-own",
+        "path \"secret/data/own/*\" {\n  capabilities = [\"read\"]\n}\n",
+        None,
+    )
+    .await
+    .unwrap();
+    conn.write_policy(
+        "ent-group",
+        "path \"secret/data/team/*\" {\n  capabilities = [\"list\"]\n}\n",
+        None,
+    )
+    .await
+    .unwrap();
+    let e = root
+        .write(
+            "identity/entity",
+            &json!({"name": "erin", "policies": ["ent-own"]}),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let id = e["data"]["id"].as_str().unwrap().to_owned();
+    root.write(
+        "identity/group",
+        &json!({"name": "team", "policies": ["ent-group"], "member_entity_ids": [id]}),
+    )
+    .await
+    .unwrap();
+
+    let names = policies::names_with_entity(Some(&conn), vec![], Some("erin"))
+        .await
+        .unwrap();
+    assert_eq!(names, ["ent-group", "ent-own"]);
+    let set = policies::resolve(Some(&conn), &[], &names).await.unwrap();
+    let sim = policies::simulate(
+        set,
+        &["secret/data/own/x".into(), "secret/data/team/".into()],
+    );
+    assert_eq!(sim.results[0].capabilities, ["read"]);
+    assert_eq!(sim.results[1].capabilities, ["list"]);
+    let err = policies::entity_policies(&conn, "nobody")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), vaultdeck_types::ErrorCode::NotFound);
+}

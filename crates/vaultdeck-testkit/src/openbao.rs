@@ -23,6 +23,7 @@ const PEER: &str = "OpenBao (raft)";
 pub struct OpenBaoRaft {
     addr: String,
     port: u16,
+    unauthed_port: Option<u16>,
     child: ChildGuard,
     dir: TempDir,
 }
@@ -46,11 +47,30 @@ impl OpenBaoRaft {
 
     /// Like [`OpenBaoRaft::start`], returning the error.
     pub fn try_start() -> Result<Self, Error> {
+        Self::try_start_with(false, "node-1")
+    }
+
+    /// Like [`OpenBaoRaft::start`] with raft `node_id` = `node_id`, for multi-node clusters:
+    /// join it to a leader with `PUT sys/storage/raft/join {"leader_api_addr": ...}`, then
+    /// unseal it with the leader's shares.
+    pub fn start_node(node_id: &str) -> Self {
+        or_panic(Self::try_start_with(false, node_id))
+    }
+
+    /// Like [`OpenBaoRaft::start`], plus a second listener with
+    /// `disable_unauthed_generate_root_endpoints = false` and
+    /// `disable_unauthed_rekey_endpoints = false`, where the legacy unauthenticated
+    /// `sys/generate-root/*` and `sys/rekey/*` answer (see [`OpenBaoRaft::unauthed_addr`]).
+    pub fn start_with_unauthed_listener() -> Self {
+        or_panic(Self::try_start_with(true, "node-1"))
+    }
+
+    fn try_start_with(unauthed: bool, node_id: &str) -> Result<Self, Error> {
         let bao = vaultdeck_vault::find_bao_binary()?;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match Self::start_once(&bao) {
+            match Self::start_once(&bao, unauthed, node_id) {
                 Err(Error::Start { log_tail, .. })
                     if attempt < 3 && log_tail.contains("address already in use") => {}
                 other => return other,
@@ -58,9 +78,27 @@ impl OpenBaoRaft {
         }
     }
 
-    fn start_once(bao: &Path) -> Result<Self, Error> {
+    fn start_once(bao: &Path, unauthed: bool, node_id: &str) -> Result<Self, Error> {
         let dir = process::owned_temp_dir("vaultdeck-testkit-raft-")?;
         let port = process::free_loopback_port_pair()?;
+        let unauthed_port = if unauthed {
+            Some(process::free_loopback_port_pair()?)
+        } else {
+            None
+        };
+        let extra = unauthed_port
+            .map(|p| {
+                format!(
+                    r#"listener "tcp" {{
+  address                                  = "127.0.0.1:{p}"
+  tls_disable                              = true
+  disable_unauthed_generate_root_endpoints = false
+  disable_unauthed_rekey_endpoints         = false
+}}
+"#
+                )
+            })
+            .unwrap_or_default();
         let data = dir.path().join("data");
         let io = |what: &str, e: std::io::Error| {
             Error::start(PEER, format!("{what}: {e}"), String::new())
@@ -73,14 +111,14 @@ impl OpenBaoRaft {
             format!(
                 r#"storage "raft" {{
   path    = "{data}"
-  node_id = "node-1"
+  node_id = "{node_id}"
 }}
 listener "tcp" {{
   address         = "127.0.0.1:{port}"
   cluster_address = "127.0.0.1:{cport}"
   tls_disable     = true
 }}
-api_addr     = "http://127.0.0.1:{port}"
+{extra}api_addr     = "http://127.0.0.1:{port}"
 cluster_addr = "https://127.0.0.1:{cport}"
 "#,
                 data = data.display(),
@@ -144,6 +182,7 @@ cluster_addr = "https://127.0.0.1:{cport}"
         Ok(Self {
             addr: format!("http://127.0.0.1:{port}"),
             port,
+            unauthed_port,
             child,
             dir,
         })
@@ -152,6 +191,12 @@ cluster_addr = "https://127.0.0.1:{cport}"
     /// Base address, e.g. `http://127.0.0.1:41234`.
     pub fn addr(&self) -> &str {
         &self.addr
+    }
+
+    /// Address of the listener that allows the unauthenticated generate-root and rekey
+    /// endpoints, when started with [`OpenBaoRaft::start_with_unauthed_listener`].
+    pub fn unauthed_addr(&self) -> Option<String> {
+        self.unauthed_port.map(|p| format!("http://127.0.0.1:{p}"))
     }
 
     /// API port (the cluster listener is on `port + 1`).

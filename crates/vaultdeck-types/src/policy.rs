@@ -162,6 +162,9 @@ pub struct SimulatePolicyArgs {
     /// Server policies to add to the set, by name.
     #[serde(default)]
     pub names: Vec<String>,
+    /// An identity entity (by name) whose policies, direct and through its groups, join the set.
+    #[serde(default)]
+    pub entity: Option<String>,
     /// Request paths.
     pub paths: Vec<String>,
 }

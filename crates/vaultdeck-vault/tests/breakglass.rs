@@ -227,3 +227,129 @@ async fn generate_root_token_flow_and_decode() {
     let anon_view = c.cluster_view().await;
     assert!(anon_view.leader.is_some() && anon_view.problems.len() == 3);
 }
+
+/// The legacy unauthenticated flow, on a second listener that allows it (Vault's flow, and
+/// the true break-glass when no token exists at all).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generate_root_unauthenticated_flow_on_permissive_listener() {
+    let bao = OpenBaoRaft::start_with_unauthed_listener();
+    let init = init_5_3(&bao).await;
+    let legacy = VaultClient::new(vaultdeck_vault::VaultConfig::new(
+        bao.unauthed_addr().unwrap(),
+    ))
+    .unwrap();
+
+    let flows = legacy.generate_root_flows().await.unwrap();
+    assert!(flows.unauthenticated && !flows.token, "{flows:?}");
+    assert_eq!(flows.preferred(), Some(RootFlow::Unauthenticated));
+
+    let a = legacy
+        .generate_root_start(RootFlow::Unauthenticated)
+        .await
+        .unwrap();
+    assert_eq!(a.required, 3);
+    let p = legacy
+        .generate_root_progress(RootFlow::Unauthenticated)
+        .await
+        .unwrap();
+    assert!(p.started && p.nonce == a.nonce);
+
+    // Reset mid-way: cancel after one share, start again.
+    legacy
+        .generate_root_update(
+            RootFlow::Unauthenticated,
+            &a.nonce,
+            secret(init.keys[0].expose_secret()),
+        )
+        .await
+        .unwrap();
+    legacy
+        .generate_root_cancel(RootFlow::Unauthenticated)
+        .await
+        .unwrap();
+    let a = legacy
+        .generate_root_start(RootFlow::Unauthenticated)
+        .await
+        .unwrap();
+
+    let mut done = None;
+    for k in &init.keys[2..5] {
+        done = Some(
+            legacy
+                .generate_root_update(
+                    RootFlow::Unauthenticated,
+                    &a.nonce,
+                    secret(k.expose_secret()),
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    let done = done.unwrap();
+    assert!(done.complete);
+    let encoded = done.encoded().unwrap().clone();
+    let local = decode_root_token(&encoded, &a.otp).unwrap();
+    let server = legacy.decode_token(&encoded, &a.otp).await.unwrap();
+    assert_eq!(local.expose_secret(), server.expose_secret());
+    let t = legacy.with_token(local);
+    t.lookup_self().await.unwrap();
+    t.revoke_self().await.unwrap();
+    assert!(t.lookup_self().await.is_err());
+}
+
+/// A 3-node raft cluster: discovery finds every node from the leader, each joiner is unsealed
+/// with the same shares ("continue on the next node"), standbys answer 429.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_node_cluster_discovery_and_per_node_unseal() {
+    let n1 = OpenBaoRaft::start_node("n1");
+    let n2 = OpenBaoRaft::start_node("n2");
+    let n3 = OpenBaoRaft::start_node("n3");
+    let init = init_5_3(&n1).await;
+    let root = n1
+        .client()
+        .with_token(secret(init.root_token.expose_secret()));
+    for n in [&n2, &n3] {
+        let c = n.client();
+        c.write(
+            "sys/storage/raft/join",
+            &serde_json::json!({ "leader_api_addr": n1.addr() }),
+        )
+        .await
+        .expect("raft join");
+        for k in &init.keys[..3] {
+            // Joiners may finish unsealing asynchronously once the raft snapshot arrives.
+            let _ = c.submit_unseal_share(secret(k.expose_secret())).await;
+        }
+        wait_state(&c, NodeState::Standby).await;
+        let s = c.node_seal_status().await;
+        assert_eq!(s.health_status, Some(429), "{s:?}");
+    }
+
+    // Discovery from the leader finds all three (a node shows once it has echoed).
+    let mut want = vec![
+        n1.addr().to_owned(),
+        n2.addr().to_owned(),
+        n3.addr().to_owned(),
+    ];
+    want.sort();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let nodes = root.discover_nodes().await;
+        if nodes == want {
+            break;
+        }
+        assert!(Instant::now() < deadline, "discovered {nodes:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let view = root.cluster_view().await;
+    assert_eq!(view.raft_peers.len(), 3, "{view:?}");
+    assert_eq!(view.raft_peers.iter().filter(|p| p.leader).count(), 1);
+    assert_eq!(view.ha_nodes.iter().filter(|n| n.active_node).count(), 1);
+
+    // A standby reports the leader, and discovery from it finds the leader too.
+    let from_standby = n2.client().discover_nodes().await;
+    assert!(
+        from_standby.contains(&n1.addr().to_owned()),
+        "{from_standby:?}"
+    );
+}

@@ -630,14 +630,20 @@ pub fn Simulator(props: &SimulatorProps) -> Html {
     let result = use_state(|| None::<Result<PolicySimulation, IpcError>>);
     let compare = use_state(|| None::<Result<PolicyComparison, IpcError>>);
     let accessor = use_state(String::new);
+    let entity = use_state(String::new);
     let draft_name = props.editor.name.clone();
 
     let on_path = {
         let path = path.clone();
         Callback::from(move |e: InputEvent| path.set(input_text(&e)))
     };
+    let on_entity = {
+        let entity = entity.clone();
+        Callback::from(move |e: InputEvent| entity.set(input_text(&e)))
+    };
     let run = {
         let (path, chosen, result) = (path.clone(), chosen.clone(), result.clone());
+        let entity = entity.clone();
         let editor = props.editor.clone();
         let profile_id = props.profile_id.to_string();
         Callback::from(move |_: MouseEvent| {
@@ -648,6 +654,7 @@ pub fn Simulator(props: &SimulatorProps) -> Html {
                     text: editor.text.clone(),
                 }],
                 names: (*chosen).clone(),
+                entity: Some(entity.trim().to_string()).filter(|e| !e.is_empty()),
                 paths: parse_paths(&path),
             };
             let (result, editor) = (result.clone(), editor.clone());
@@ -694,6 +701,10 @@ pub fn Simulator(props: &SimulatorProps) -> Html {
                 <label for="sim-path">{ "Paths (comma-separated)" }</label>
                 <input id="sim-path" type="text" placeholder="secret/data/app/db" value={(*path).clone()} oninput={on_path} />
                 <button type="button" id="sim-run" class="primary" onclick={run}>{ "Simulate" }</button>
+            </div>
+            <div class="sim-inputs">
+                <label for="sim-entity">{ "Plus an identity entity's policies (name)" }</label>
+                <input id="sim-entity" type="text" placeholder="e.g. alice" value={(*entity).clone()} oninput={on_entity} />
             </div>
             <div class="sim-inputs">
                 <label for="sim-accessor">{ "Token accessor (empty: yours)" }</label>
