@@ -75,20 +75,34 @@ impl DevServer {
     /// `spawn_blocking`. Retries on a port clash. On failure the error carries the tail of
     /// the server log (root token and unseal key redacted) and the log is kept on disk.
     pub fn start(bao: &Path) -> Result<DevServer, Error> {
-        Self::start_with(bao, false)
+        Self::start_with(bao, false, None)
+    }
+
+    /// Like [`DevServer::start`], adding `-config=<file>` whose HCL `config` builds from the
+    /// server's private dir (e.g. an `audit "file"` stanza writing into it: OpenBao enables
+    /// audit devices only declaratively).
+    pub fn start_with_config(
+        bao: &Path,
+        config: &dyn Fn(&Path) -> String,
+    ) -> Result<DevServer, Error> {
+        Self::start_with(bao, false, Some(config))
     }
 
     /// Like [`DevServer::start`], with `-dev-tls`: the server listens on `https://` with a
     /// certificate from a generated CA ([`DevServer::ca_cert_pem`]), for testing CA bundles.
     pub fn start_tls(bao: &Path) -> Result<DevServer, Error> {
-        Self::start_with(bao, true)
+        Self::start_with(bao, true, None)
     }
 
-    fn start_with(bao: &Path, tls: bool) -> Result<DevServer, Error> {
+    fn start_with(
+        bao: &Path,
+        tls: bool,
+        config: Option<&dyn Fn(&Path) -> String>,
+    ) -> Result<DevServer, Error> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match Self::start_once(bao, tls) {
+            match Self::start_once(bao, tls, config) {
                 Err(e) if attempt < 3 && is_port_clash(&e) => {
                     tracing::debug!("dev server port clash, retrying on another port");
                 }
@@ -97,7 +111,11 @@ impl DevServer {
         }
     }
 
-    fn start_once(bao: &Path, tls: bool) -> Result<DevServer, Error> {
+    fn start_once(
+        bao: &Path,
+        tls: bool,
+        config: Option<&dyn Fn(&Path) -> String>,
+    ) -> Result<DevServer, Error> {
         let dir = process::owned_temp_dir("vaultdeck-bao-dev-")?;
         let port = process::free_loopback_port_pair()?;
         let root_token = SecretString::from(uuid::Uuid::new_v4().to_string());
@@ -118,6 +136,13 @@ impl DevServer {
             "-dev-no-store-token",
             &format!("-dev-listen-address=127.0.0.1:{port}"),
         ]);
+        if let Some(config) = config {
+            let file = dir.path().join("extra.hcl");
+            std::fs::write(&file, config(dir.path())).map_err(|e| {
+                Error::process(format!("could not write {}: {e}", file.display()), Some(e))
+            })?;
+            cmd.arg(format!("-config={}", file.display()));
+        }
         if tls {
             let certs = dir.path().join("tls");
             std::fs::create_dir(&certs).map_err(|e| {
