@@ -46,6 +46,14 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::secrets::diff_secret_versions,
         commands::secrets::start_walk,
         commands::secrets::cancel_job,
+        commands::leases::start_lease_scan,
+        commands::leases::renew_lease,
+        commands::leases::revoke_lease,
+        commands::leases::revoke_lease_prefix,
+        commands::leases::revoke_lease_force,
+        commands::leases::list_tokens,
+        commands::leases::revoke_token_accessor,
+        commands::leases::issue_db_credentials,
         commands::secrets::search_secrets,
         commands::secrets::rollback_secret,
         commands::secrets::delete_secret_versions,
@@ -73,6 +81,14 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::policies::export_policy_matrix,
         commands::policies::who_can_access,
         commands::policies::export_policy_review,
+        commands::breakglass::start_breakglass_session,
+        commands::breakglass::end_breakglass_session,
+        commands::breakglass::get_breakglass_session,
+        commands::breakglass::breakglass_status,
+        commands::breakglass::breakglass_unseal,
+        commands::breakglass::breakglass_unseal_reset,
+        commands::breakglass::breakglass_seal,
+        commands::breakglass::open_breakglass_window,
     ])
 }
 
@@ -91,6 +107,7 @@ pub fn app_state(
         demo_server: Mutex::new(None),
         jobs: Mutex::default(),
         search: Mutex::default(),
+        breakglass: Mutex::default(),
     };
     (state, tx)
 }
@@ -121,6 +138,16 @@ pub fn run() {
         .build(tauri::generate_context!())
         .expect("error while building the Vaultdeck app");
     app.run(|handle, event| {
+        if let tauri::RunEvent::WindowEvent {
+            label,
+            event: tauri::WindowEvent::Destroyed,
+            ..
+        } = &event
+        {
+            if label == commands::breakglass::WINDOW_LABEL {
+                commands::breakglass::on_window_closed(handle);
+            }
+        }
         if let tauri::RunEvent::Exit = event {
             // Stop the embedded demo server with the app.
             let server = handle

@@ -26,6 +26,8 @@ pub struct AppState {
     pub jobs: Mutex<HashMap<String, CancellationToken>>,
     /// Walked secret paths per profile id, for `search_secrets`.
     pub search: Mutex<HashMap<String, SearchIndex>>,
+    /// The running break-glass session (break-glass window only), if any.
+    pub breakglass: Mutex<Option<crate::commands::breakglass::BreakglassSlot>>,
 }
 
 /// How the embedded demo bootstrap ended.

@@ -13,7 +13,7 @@ use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 use vaultdeck_core::keychain::Keychain;
 use vaultdeck_core::paths::AppPaths;
-use vaultdeck_types::{all_commands, ErrorCode, IpcError};
+use vaultdeck_types::{all_commands, ErrorCode, IpcError, BREAKGLASS_COMMANDS};
 
 struct Harness {
     _dir: tempfile::TempDir,
@@ -94,6 +94,18 @@ fn args_for(cmd: &str) -> Value {
             json!({"profile_id": "no-such-profile", "path": "secret/", "job_id": "j1"})
         }
         "cancel_job" => json!({"job_id": "j1"}),
+        "start_lease_scan" => {
+            json!({"profile_id": "no-such-profile", "prefix": "", "job_id": "j2"})
+        }
+        "renew_lease" => {
+            json!({"profile_id": "no-such-profile", "lease_id": "a/b", "increment": 60})
+        }
+        "revoke_lease" => json!({"profile_id": "no-such-profile", "lease_id": "a/b"}),
+        "issue_db_credentials" => json!({"profile_id": "no-such-profile", "role": "readonly"}),
+        "list_tokens" => json!({"profile_id": "no-such-profile"}),
+        "revoke_token_accessor" => json!({"profile_id": "no-such-profile", "accessor": "a"}),
+        "revoke_lease_prefix" | "revoke_lease_force" => json!({"profile_id": "no-such-profile",
+            "prefix": "a/", "confirm_prefix": "a/"}),
         "rollback_secret" => {
             json!({"profile_id": "no-such-profile", "path": "secret/a", "version": 1, "cas": 2})
         }
@@ -113,6 +125,12 @@ fn args_for(cmd: &str) -> Value {
         "reveal_secret_key" | "copy_secret_key" => {
             json!({"profile_id": "no-such-profile", "path": "secret/a", "key": "k"})
         }
+        "start_breakglass_session" => {
+            json!({"profile_id": "no-such-profile", "operator": "ops"})
+        }
+        "breakglass_unseal" => json!({"address": "http://127.0.0.1:1", "share": "not-a-share"}),
+        "breakglass_unseal_reset" => json!({"address": "http://127.0.0.1:1"}),
+        "breakglass_seal" => json!({"address": "http://127.0.0.1:1", "typed_cluster_name": "c"}),
         _ => json!({}),
     }
 }
@@ -148,6 +166,9 @@ fn every_declared_command_is_registered_and_allowed_in_the_main_window() {
     let h = harness();
     let main = h.window("main");
     for cmd in all_commands() {
+        if BREAKGLASS_COMMANDS.contains(&cmd) {
+            continue; // break-glass window only: see the test below
+        }
         match invoke(&main, cmd, args_for(cmd)) {
             Ok(_) => {}
             Err(e) => {
@@ -162,6 +183,34 @@ fn every_declared_command_is_registered_and_allowed_in_the_main_window() {
             }
         }
     }
+}
+
+#[test]
+fn break_glass_commands_are_denied_in_the_main_window_and_allowed_in_the_breakglass_window() {
+    let h = harness();
+    let main = h.window("main");
+    let bg = h.window("breakglass");
+    assert!(!BREAKGLASS_COMMANDS.is_empty());
+    for cmd in BREAKGLASS_COMMANDS {
+        let err = invoke(&main, cmd, args_for(cmd))
+            .expect_err(&format!("{cmd} must be denied in the main window"));
+        assert!(err.to_string().contains("not allowed"), "{cmd}: {err}");
+        if let Err(e) = invoke(&bg, cmd, args_for(cmd)) {
+            assert!(
+                !is_acl_or_registry_failure(&e),
+                "{cmd}: not registered or not allowed in the breakglass window: {e}"
+            );
+            let parsed: IpcError = serde_json::from_value(e.clone())
+                .unwrap_or_else(|_| panic!("{cmd}: rejection is not an IpcError: {e}"));
+            assert!(!parsed.message.is_empty());
+            assert!(
+                !parsed.message.contains("not-a-share"),
+                "{cmd}: echoes the share"
+            );
+        }
+    }
+    // The launcher is a browse command: allowed in the main window.
+    invoke(&main, "open_breakglass_window", json!({})).unwrap();
 }
 
 #[test]

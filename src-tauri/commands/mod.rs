@@ -3,7 +3,9 @@
 
 pub mod app;
 pub mod audit;
+pub mod breakglass;
 pub mod connections;
+pub mod leases;
 pub mod policies;
 pub mod profiles;
 pub mod secrets;

@@ -124,7 +124,7 @@ fn copy_then_clear<R: Runtime>(app: &AppHandle<R>, value: &str, secs: u32) -> Cm
 /// Seconds from environment variable `var` (1..=600), else `default`: how long a revealed
 /// value stays visible (`VAULTDECK_REVEAL_SECS`), how long a copied one stays in the clipboard
 /// (`VAULTDECK_CLIPBOARD_SECS`).
-fn env_secs(var: &str, default: u32) -> u32 {
+pub(crate) fn env_secs(var: &str, default: u32) -> u32 {
     std::env::var(var)
         .ok()
         .and_then(|v| v.trim().parse().ok())

@@ -3,7 +3,9 @@
 //! screenshot under target/e2e-shots/ and ends with a leak check: the sentinel token and
 //! password must appear nowhere in what the app wrote or printed.
 
+mod breakglass;
 mod harness;
+mod leases;
 mod policies;
 mod secrets;
 

@@ -68,6 +68,18 @@ fn Shell() -> Html {
         Callback::from(move |()| palette_open.set(false))
     };
 
+    if use_route::<Route>() == Some(Route::BreakglassWindow) {
+        // The break-glass window: no sidebar, palette or navigation to other screens.
+        return html! {
+            <div class="shell bg-shell">
+                <main id="content" class="content">
+                    <Switch<Route> render={switch} />
+                </main>
+                <ToastStack />
+            </div>
+        };
+    }
+
     html! {
         <div class="shell">
             <AppHeader on_palette={open_palette} />

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod format;
+pub mod leases_model;
 pub mod policy_view;
 pub mod profile_draft;
 pub mod secret_draft;

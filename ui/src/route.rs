@@ -27,6 +27,9 @@ pub enum Route {
     /// Emergency operations.
     #[at("/break-glass")]
     BreakGlass,
+    /// The break-glass window's own page (a separate Tauri window, not in the sidebar).
+    #[at("/breakglass-window")]
+    BreakglassWindow,
     /// The local audit log.
     #[at("/audit")]
     Audit,
@@ -61,6 +64,7 @@ impl Route {
             Route::Leases => "Leases",
             Route::Rotations => "Rotations",
             Route::BreakGlass => "Break-glass",
+            Route::BreakglassWindow => "Break-glass window",
             Route::Audit => "Audit",
             Route::Settings => "Settings",
         }
@@ -75,6 +79,7 @@ impl Route {
             Route::Leases => "nav-leases",
             Route::Rotations => "nav-rotations",
             Route::BreakGlass => "nav-breakglass",
+            Route::BreakglassWindow => "nav-breakglass-window",
             Route::Audit => "nav-audit",
             Route::Settings => "nav-settings",
         }
@@ -90,6 +95,7 @@ pub fn switch(route: Route) -> Html {
         Route::Leases => html! { <pages::leases::LeasesPage /> },
         Route::Rotations => html! { <pages::rotations::RotationsPage /> },
         Route::BreakGlass => html! { <pages::breakglass::BreakGlassPage /> },
+        Route::BreakglassWindow => html! { <pages::breakglass_window::BreakglassWindowPage /> },
         Route::Audit => html! { <pages::audit::AuditPage /> },
         Route::Settings => html! { <pages::settings::SettingsPage /> },
         Route::NotFound => html! { <Redirect<Route> to={Route::Connections} /> },

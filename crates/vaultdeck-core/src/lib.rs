@@ -5,6 +5,8 @@
 //! - [`profiles`]: connection profiles in a TOML file (no credentials).
 //! - [`keychain`]: credentials in the OS keychain (Secret Service), with an in-memory fallback.
 //! - [`audit`]: the hash-chained local audit log of every mutating action.
+//! - [`breakglass`]: audited break-glass sessions (unseal, seal, generate-root, emergency
+//!   levers) and the time-boxed, self-revoking [`breakglass::RootSession`].
 //! - [`sessions`]: open connections, sign-in, background token renewal.
 //! - [`secrets`]: the KV explorer's operations ([`capability::SecretStore`]), audited, and
 //!   version diffs; [`walk`]: recursive walk (SCAN or concurrent LIST); [`search`]: fuzzy

@@ -115,7 +115,12 @@ pub fn all_commands() -> Vec<&'static str> {
         crate::POLICY_STAGING_COMMANDS,
         crate::POLICY_ANALYSIS_COMMANDS,
         crate::SECRET_COMMANDS,
+        crate::LEASE_COMMANDS,
+        crate::TOKEN_COMMANDS,
+        crate::CREDS_COMMANDS,
         crate::POLICY_REVIEW_COMMANDS,
+        crate::BREAKGLASS_COMMANDS,
+        crate::BREAKGLASS_LAUNCH_COMMANDS,
     ]
     .concat()
 }

@@ -11,8 +11,10 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+mod breakglass;
 mod commands;
 mod error;
+mod leases;
 mod policy;
 mod profile;
 mod secret;
@@ -20,8 +22,10 @@ mod secrets;
 mod status;
 
 pub use audit::*;
+pub use breakglass::*;
 pub use commands::*;
 pub use error::*;
+pub use leases::*;
 pub use policy::*;
 pub use profile::*;
 pub use secret::*;

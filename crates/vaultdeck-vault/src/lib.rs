@@ -7,6 +7,8 @@
 //!   browser.
 //! - [`Error`]: one enum; [`Error::code`] gives the [`ErrorCode`](vaultdeck_types::ErrorCode)
 //!   the UI branches on. Messages name method and path, never tokens or bodies.
+//! - [`breakglass`]: per-node seal status, unseal, seal, HA discovery, cluster view, and
+//!   generate-root in both server families with local token decoding.
 //! - [`kv`]: the KV v1/v2 engine: mount detection, typed endpoints, redacting value types.
 //! - [`find_bao_binary`], [`dev::DevServer`]: a throwaway OpenBao dev server for demo mode and
 //!   tests; [`demo::seed`] fills it with realistic data.

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod breakglass;
+pub mod breakglass_window;
 pub mod connections;
 pub mod leases;
 pub mod policies;
