@@ -25,6 +25,7 @@ if [ -z "${VAULTDECK_DEMO_PG:-}" ] && [ -n "$PGBIN" ]; then
   if run_pg "$PGBIN/initdb -D $PGDIR/data -U postgres --auth=scram-sha-256 --pwfile=$PGDIR/pw >$PGDIR/initdb.log 2>&1" &&
      run_pg "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/server.log -w -o '-c listen_addresses=127.0.0.1 -c port=$PGPORT -c unix_socket_directories=$PGDIR' start >/dev/null"; then
     trap 'run_pg "$PGBIN/pg_ctl -D $PGDIR/data -m fast -w stop" >/dev/null 2>&1; rm -rf "$PGDIR"' EXIT
+    trap 'exit 130' INT TERM   # so the EXIT trap also stops PostgreSQL on Ctrl+C / kill
     export VAULTDECK_DEMO_PG="127.0.0.1:$PGPORT:postgres:$PGPASS"
   else
     echo "vaultdeck: PostgreSQL did not start; the demo runs without a database engine" >&2
