@@ -11,9 +11,9 @@ use vaultdeck_core::leases::{
 };
 use vaultdeck_types::{IssueCredsArgs, IssuedCredentials, RevealedValue};
 use vaultdeck_types::{
-    LeaseBatch, LeaseDashboardView, LeaseExpiryBucket, LeaseRenewed, LeaseRevokeState, LeaseRow,
-    LeaseScanArgs, LeaseScanProgress, LeaseScanReport, RenewLeaseArgs, RevokeAccessorArgs,
-    RevokeLeaseArgs, RevokePrefixArgs, TokenInventory, TokenRow,
+    LeaseBatch, LeaseRenewed, LeaseRevokeState, LeaseRow, LeaseScanArgs, LeaseScanProgress,
+    LeaseScanReport, RenewLeaseArgs, RevokeAccessorArgs, RevokeLeaseArgs, RevokePrefixArgs,
+    TokenInventory, TokenRow,
 };
 
 use super::CmdResult;
@@ -68,7 +68,7 @@ async fn run_scan(
         progress: progress(&report.progress),
         cancelled: report.cancelled,
         elapsed_ms: report.elapsed_ms,
-        dashboard: dashboard(d),
+        dashboard: d,
     })
 }
 
@@ -92,27 +92,6 @@ fn progress(p: &leases::InventoryProgress) -> LeaseScanProgress {
         leases_found: p.leases_found,
         leases_looked_up: p.leases_looked_up,
         vanished: p.vanished,
-    }
-}
-
-fn dashboard(d: leases::LeaseDashboard) -> LeaseDashboardView {
-    let histogram = d.histogram.into_iter().map(|b| LeaseExpiryBucket {
-        label: b.label,
-        from_secs: b.from_secs,
-        to_secs: b.to_secs,
-        count: b.count,
-    });
-    LeaseDashboardView {
-        total: d.total,
-        per_mount: d.per_mount,
-        per_role: d.per_role,
-        expired: d.expired,
-        expiring_1h: d.expiring_1h,
-        expiring_24h: d.expiring_24h,
-        non_renewable: d.non_renewable,
-        no_expiry: d.no_expiry,
-        irrevocable: d.irrevocable,
-        histogram: histogram.collect(),
     }
 }
 

@@ -379,43 +379,10 @@ fn normalize_prefix(prefix: &str) -> String {
 
 // ------------------------------------------------------------------------ dashboard
 
-/// One bar of the expiry timeline: leases whose time left is in `[from_secs, to_secs)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExpiryBucket {
-    /// Label (`< 1h`, `1h–6h`, …).
-    pub label: String,
-    /// Lower bound in seconds from `now` (inclusive).
-    pub from_secs: i64,
-    /// Upper bound in seconds (exclusive; `None`: open).
-    pub to_secs: Option<i64>,
-    /// Leases in it.
-    pub count: u64,
-}
-
-/// The Leases screen's aggregates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LeaseDashboard {
-    /// Leases in the inventory.
-    pub total: u64,
-    /// Count per mount (`database/`).
-    pub per_mount: BTreeMap<String, u64>,
-    /// Count per role / issuing path (`database/creds/ro`).
-    pub per_role: BTreeMap<String, u64>,
-    /// Already past their expiry time at `now`.
-    pub expired: u64,
-    /// Expiring within the next hour (not yet expired).
-    pub expiring_1h: u64,
-    /// Expiring within the next 24 hours (includes the hour).
-    pub expiring_24h: u64,
-    /// Not renewable.
-    pub non_renewable: u64,
-    /// Without an expiry time.
-    pub no_expiry: u64,
-    /// Irrevocable leases, when the server counts them.
-    pub irrevocable: Option<u64>,
-    /// Expiry timeline (not-yet-expired leases with an expiry).
-    pub histogram: Vec<ExpiryBucket>,
-}
+/// The expiry timeline bar and dashboard are the IPC types themselves (one definition).
+pub use vaultdeck_types::{
+    LeaseDashboardView as LeaseDashboard, LeaseExpiryBucket as ExpiryBucket,
+};
 
 const HOUR: i64 = 3600;
 const BUCKETS: &[(&str, i64, Option<i64>)] = &[
