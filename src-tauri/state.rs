@@ -26,8 +26,13 @@ pub struct AppState {
     pub jobs: Mutex<HashMap<String, CancellationToken>>,
     /// Walked secret paths per profile id, for `search_secrets`.
     pub search: Mutex<HashMap<String, SearchIndex>>,
+    /// The namespace the secrets explorer browses per profile id (relative to the profile's;
+    /// absent = the profile's own).
+    pub secret_namespaces: Mutex<HashMap<String, String>>,
     /// The running break-glass session (break-glass window only), if any.
     pub breakglass: Mutex<Option<crate::commands::breakglass::BreakglassSlot>>,
+    /// Passwords of database credentials issued through the app (backend memory only).
+    pub issued_passwords: crate::commands::leases::IssuedPasswords,
 }
 
 /// How the embedded demo bootstrap ended.

@@ -93,6 +93,12 @@ fn args_for(cmd: &str) -> Value {
         "start_walk" => {
             json!({"profile_id": "no-such-profile", "path": "secret/", "job_id": "j1"})
         }
+        c if c.starts_with("az_") => json!({"profile_id": "no-such-profile", "name": "s",
+            "version": null, "confirm_name": "s", "value": "v", "from_version": "v1",
+            "policy": {"expiry_time": "P1Y", "actions": [], "created": null, "updated": null}}),
+        c if c.starts_with("aws_") => json!({"profile_id": "no-such-profile", "secret": "s",
+            "name": "s", "value": "v", "target_version": "v1", "text": "{}",
+            "mode": {"mode": "force"}, "confirm_name": "s"}),
         "cancel_job" => json!({"job_id": "j1"}),
         "start_lease_scan" => {
             json!({"profile_id": "no-such-profile", "prefix": "", "job_id": "j2"})
@@ -102,7 +108,29 @@ fn args_for(cmd: &str) -> Value {
         }
         "revoke_lease" => json!({"profile_id": "no-such-profile", "lease_id": "a/b"}),
         "issue_db_credentials" => json!({"profile_id": "no-such-profile", "role": "readonly"}),
+        "reveal_issued_password" | "copy_issued_password" => {
+            json!({"profile_id": "no-such-profile", "lease_id": "database/creds/readonly/x"})
+        }
         "list_tokens" => json!({"profile_id": "no-such-profile"}),
+        "list_db_rotation_targets" | "list_transit_keys" => profile_ref,
+        "get_kv_rotation_target" => json!({"profile_id": "no-such-profile", "path": "secret/a"}),
+        "rotate_db_root" => json!({"profile_id": "no-such-profile", "connection": "pg",
+            "confirm_connection": "pg"}),
+        "rotate_static_role" => json!({"profile_id": "no-such-profile", "role": "r"}),
+        "rotate_transit_key" | "set_transit_min_versions" => {
+            json!({"profile_id": "no-such-profile", "key": "k"})
+        }
+        "rotate_kv_value" => {
+            json!({"profile_id": "no-such-profile", "path": "secret/a", "keys": ["k"]})
+        }
+        "preview_rotation_plan" => json!({"plan": {"steps": [
+            {"kind": "transit_key", "mount": "transit", "key": "k"}]}}),
+        "run_rotation_plan" => json!({"profile_id": "no-such-profile", "job_id": "j3",
+            "plan": {"steps": [{"kind": "transit_key", "mount": "transit", "key": "k"}]}}),
+        "export_rotation_report" => json!({"profile_id": "no-such-profile", "report": {
+            "target": "t", "started": "2026-01-01T00:00:00Z", "elapsed_ms": 1,
+            "stop_on_error": false, "cancelled": false, "results": [], "ok": 0, "failed": 0,
+            "skipped": 0}}),
         "revoke_token_accessor" => json!({"profile_id": "no-such-profile", "accessor": "a"}),
         "revoke_lease_prefix" | "revoke_lease_force" => json!({"profile_id": "no-such-profile",
             "prefix": "a/", "confirm_prefix": "a/"}),
@@ -119,6 +147,19 @@ fn args_for(cmd: &str) -> Value {
         "write_secret_metadata" => json!({"profile_id": "no-such-profile", "path": "secret/a",
             "edit": {"max_versions": 5}}),
         "search_secrets" => json!({"profile_id": "p", "query": {"text": "db"}}),
+        "save_secret_settings" => {
+            json!({"timeouts": {"reveal_secs": 0, "clipboard_secs": 20}})
+        }
+        "create_secret" => json!({"profile_id": "no-such-profile", "path": "secret/a",
+            "data": {"k": {"value": "v"}}}),
+        "copy_secret_json" => json!({"profile_id": "no-such-profile", "path": "secret/a"}),
+        "copy_secret_command" => {
+            json!({"profile_id": "no-such-profile", "path": "secret/a", "kind": "curl"})
+        }
+        "list_namespaces" | "list_secret_mounts" => profile_ref,
+        "set_secrets_namespace" => json!({"profile_id": "no-such-profile", "namespace": "a"}),
+        "start_key_search" => json!({"profile_id": "no-such-profile", "path": "secret/",
+            "query": "pass", "job_id": "j2"}),
         "get_secret_keys" | "reveal_secret" => {
             json!({"profile_id": "no-such-profile", "path": "secret/a"})
         }
@@ -131,6 +172,15 @@ fn args_for(cmd: &str) -> Value {
         "breakglass_unseal" => json!({"address": "http://127.0.0.1:1", "share": "not-a-share"}),
         "breakglass_unseal_reset" => json!({"address": "http://127.0.0.1:1"}),
         "breakglass_seal" => json!({"address": "http://127.0.0.1:1", "typed_cluster_name": "c"}),
+        "cluster_overview" | "cluster_raft_snapshot" => profile_ref,
+        "cluster_step_down" => json!({"profile_id": "no-such-profile", "typed_confirm": "x"}),
+        "breakglass_generate_root_state" => json!({"address": "http://127.0.0.1:1"}),
+        "breakglass_generate_root_start" => json!({"address": "http://127.0.0.1:1"}),
+        "breakglass_generate_root_submit" => json!({"share": "not-a-share"}),
+        "breakglass_root_extend" => json!({"minutes": 5, "reason": "r"}),
+        "breakglass_lever" => {
+            json!({"kind": "revoke_lease_prefix", "target": "x/", "typed_confirm": "x/"})
+        }
         _ => json!({}),
     }
 }
@@ -326,4 +376,32 @@ fn csp_and_global_tauri_are_locked_down() {
     }
     assert_eq!(conf["app"]["withGlobalTauri"], false);
     assert_eq!(conf["app"]["security"]["freezePrototype"], true);
+}
+
+#[test]
+fn issued_passwords_not_held_are_a_clear_not_found_and_audited() {
+    let h = harness();
+    let main = h.window("main");
+    let lease = "database/creds/readonly/never-issued";
+    for cmd in ["reveal_issued_password", "copy_issued_password"] {
+        let err = invoke(
+            &main,
+            cmd,
+            json!({"profile_id": "no-such-profile", "lease_id": lease}),
+        )
+        .unwrap_err();
+        let err: IpcError = serde_json::from_value(err).unwrap();
+        assert_eq!(err.code, ErrorCode::NotFound, "{cmd}: {}", err.message);
+        assert!(err.message.contains("no longer held"), "{}", err.message);
+        assert!(err.message.contains(lease), "{}", err.message);
+    }
+    // Both attempts are recorded as (failed) reveals of that lease.
+    let audit = invoke(&main, "list_audit", json!({"filter": {}})).unwrap();
+    let reveals = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "creds.reveal" && e["target"] == lease)
+        .count();
+    assert_eq!(reveals, 2, "{audit}");
 }

@@ -25,6 +25,8 @@ pub async fn connect(
 /// Close a connection, optionally revoking its token.
 #[tauri::command]
 pub async fn disconnect(state: State<'_, AppState>, args: DisconnectArgs) -> CmdResult<()> {
+    // Passwords of credentials issued on this connection go with it.
+    state.issued_passwords.forget_profile(&args.profile_id);
     Ok(state
         .deck
         .disconnect(&args.profile_id, args.revoke_token)

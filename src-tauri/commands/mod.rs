@@ -3,11 +3,15 @@
 
 pub mod app;
 pub mod audit;
+pub mod aws;
+pub mod azure;
 pub mod breakglass;
+pub mod cluster;
 pub mod connections;
 pub mod leases;
 pub mod policies;
 pub mod profiles;
+pub mod rotations;
 pub mod secrets;
 
 use vaultdeck_types::IpcError;

@@ -3,6 +3,7 @@
 //! Everything the app prints is captured for the leak check.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,6 +20,7 @@ pub struct Display {
 impl Display {
     pub fn start() -> Display {
         for n in 90..140 {
+            remove_if_stale(n);
             if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
                 || Path::new(&format!("/tmp/.X{n}-lock")).exists()
             {
@@ -55,8 +57,37 @@ impl Display {
     }
 }
 
+/// Removes the lock file and socket of display `:n` when the Xvfb that owned them is gone
+/// (a killed test run leaves them behind and would otherwise use up the display numbers).
+fn remove_if_stale(n: u32) {
+    let lock = format!("/tmp/.X{n}-lock");
+    let Ok(text) = std::fs::read_to_string(&lock) else {
+        return;
+    };
+    let alive = text
+        .trim()
+        .parse::<u32>()
+        .map(|pid| Path::new(&format!("/proc/{pid}")).exists())
+        .unwrap_or(true);
+    if !alive {
+        let _ = std::fs::remove_file(&lock);
+        let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{n}"));
+    }
+}
+
 impl Drop for Display {
     fn drop(&mut self) {
+        // SIGTERM lets Xvfb remove its lock file and socket; SIGKILL only if it lingers.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -75,6 +106,8 @@ pub struct AppSession {
     pub client: Client,
     driver: Child,
     pub dir: tempfile::TempDir,
+    /// The X display the app runs on (screenshots are taken from it).
+    display: String,
 }
 
 impl AppSession {
@@ -105,6 +138,7 @@ impl AppSession {
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .env_remove("VAULT_ADDR")
             .env_remove("VAULT_TOKEN")
+            .process_group(0)
             .stdout(out)
             .stderr(err)
             .spawn()
@@ -132,6 +166,7 @@ impl AppSession {
             client,
             driver,
             dir,
+            display: display.name.clone(),
         };
         // The Yew DOM appears after the wasm loads.
         s.wait_for("#nav-connections").await;
@@ -186,11 +221,32 @@ impl AppSession {
     }
 
     /// Saves a screenshot to target/e2e-shots/<name>.png.
+    ///
+    /// The picture is taken from the X display (ImageMagick `import`, cropped to the window):
+    /// WebKitWebDriver's own "Take Screenshot" never answered for some pages here and then
+    /// stalled the whole session. WebDriver's screenshot is the fallback when `import` is missing.
     pub async fn screenshot(&self, name: &str) {
-        let png = self.client.screenshot().await.unwrap();
         let dir = shots_dir();
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+        let out = dir.join(format!("{name}.png"));
+        let (x, y, w, h) = self.client.get_window_rect().await.unwrap();
+        let imported = Command::new("import")
+            .args(["-display", &self.display, "-window", "root", "-crop"])
+            .arg(format!("{w}x{h}+{x}+{y}"))
+            .arg("+repage")
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|st| st.success());
+        if !imported {
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::write(&out, png).unwrap();
+        }
+        assert!(
+            std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0) > 1000,
+            "empty screenshot {name}"
+        );
     }
 
     /// Ends the WebDriver session (closes the app) and stops tauri-driver; returns the dir with
@@ -198,9 +254,20 @@ impl AppSession {
     pub async fn finish(mut self) -> tempfile::TempDir {
         let _ = self.client.clone().close().await;
         std::thread::sleep(Duration::from_millis(500));
+        // Drop stops the driver's process group; the placeholder dir goes with `self`.
+        std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap())
+    }
+}
+
+impl Drop for AppSession {
+    /// Stops tauri-driver, WebKitWebDriver and the app (one process group), also when a
+    /// scenario panics, so failed runs leave no orphans behind.
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
-        self.dir
     }
 }
 

@@ -1,9 +1,14 @@
 //! The Leases screen end to end against a real OpenBao with a PostgreSQL database engine (the
 //! demo seed issues 3 `database/creds/readonly` leases): scan with streamed progress, the
 //! dashboard cards and the SVG expiry timeline, renewing one lease past the role's max TTL
-//! (the capped warning), and revoke-prefix confirmed by typing the prefix. Screenshots under
-//! target/e2e-shots/leases-*.png.
+//! (the capped warning), revoke-prefix confirmed by typing the prefix, the token inventory,
+//! and dynamic database credentials whose password stays in the backend: masked, revealed by
+//! an audited reveal that hides itself, copied to the clipboard by the backend and cleared.
+//! Screenshots under target/e2e-shots/leases-*.png.
 
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
 use serde_json::json;
 
 use super::harness::{assert_no_leak, AppSession, Display};
@@ -35,8 +40,6 @@ fn first_number(text: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leases_scenario() {
-    // Revealed passwords hide after 3 s in this run (the app inherits the driver's environment).
-    std::env::set_var("VAULTDECK_REVEAL_SECS", "3");
     let bao = vaultdeck_testkit::openbao_dev();
     let pg = vaultdeck_testkit::Postgres::start();
     let client = bao.client().unwrap();
@@ -63,6 +66,16 @@ async fn leases_scenario() {
     let display = Display::start();
 
     let s = AppSession::start(&display, keyring.bus_address()).await;
+    // Revealed passwords hide and copied ones are cleared after 3 s in this run: the app reads
+    // the timeouts from its settings file at each reveal (no process-wide environment variable,
+    // so scenarios running side by side do not affect each other).
+    let config = s.dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("settings.toml"),
+        "[secrets]\nreveal_secs = 3\nclipboard_secs = 3\n",
+    )
+    .unwrap();
     new_profile(&s, "Leases", &bao.addr).await;
     s.fill("#profile-credential", TOKEN).await;
     save_and_connect(&s, "Leases").await;
@@ -157,13 +170,17 @@ async fn leases_scenario() {
         .await;
     assert!(gone.is_err(), "the revoked token is still there");
 
-    // Dynamic credentials: issue, reveal (auto-hides and is forgotten), revoke.
+    // Dynamic credentials: issue (the response carries no password: it stays in the backend),
+    // reveal (audited, hides itself after 3 s), reveal again, copy from the backend (cleared
+    // after 3 s), revoke.
     s.fill("#creds-role", "readonly").await;
     s.click("#creds-issue").await;
-    s.wait_text("#creds-lease", "database/creds/readonly/")
+    let lease = s
+        .wait_text("#creds-lease", "database/creds/readonly/")
         .await;
     let user = s.wait_text("#creds-username", "v").await;
     s.wait_for("#creds-password.masked").await;
+    assert_eq!(count(&s, ".revealed-value").await, 0);
     s.click("#creds-reveal").await;
     let password = s
         .wait_for("#creds-password.revealed-value")
@@ -171,15 +188,99 @@ async fn leases_scenario() {
         .text()
         .await
         .unwrap();
+    let password = password.trim().to_owned();
     assert!(password.len() >= 8, "password too short to be real");
+    assert!(!password.contains('•'), "the masked placeholder is shown");
     s.screenshot("leases-06-creds-revealed").await;
-    s.wait_text("#creds-password", "forgotten").await;
+    // Hidden after the reveal timeout, and gone from the page.
+    wait_gone(
+        &s,
+        "#creds-password.revealed-value",
+        Duration::from_secs(10),
+    )
+    .await;
+    s.wait_for("#creds-password.masked").await;
+    let page = s.client.source().await.unwrap();
+    assert!(
+        !page.contains(&password),
+        "the password stays in the page after it hid"
+    );
+    // Still held by the backend: a second reveal shows the same password.
+    s.click("#creds-reveal").await;
+    let again = s
+        .wait_for("#creds-password.revealed-value")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(again.trim(), password);
+    wait_gone(
+        &s,
+        "#creds-password.revealed-value",
+        Duration::from_secs(10),
+    )
+    .await;
+    // Copy: done in the backend, the value never enters the page; cleared after 3 s because
+    // the clipboard still holds it.
+    s.click("#creds-copy").await;
+    s.wait_text("#creds-copy-status", "Copied the password")
+        .await;
+    assert_eq!(count(&s, ".revealed-value").await, 0);
+    assert_eq!(clipboard_text(&display), password);
+    s.screenshot("leases-07-creds-copied").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while clipboard_text(&display) == password {
+        assert!(Instant::now() < deadline, "the clipboard was not cleared");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let role_exists = |name: &str| {
+        let sql = format!("SELECT count(*) FROM pg_roles WHERE rolname = '{name}';");
+        pg.psql(&sql).unwrap().trim() == "1"
+    };
+    assert!(
+        role_exists(user.trim()),
+        "the issued database user is missing"
+    );
     s.click("#creds-revoke").await;
     s.wait_text("#creds-status", "Revoked the credentials")
         .await;
     assert!(s.wait_text("#creds-status", &user).await.contains(&user));
-    s.screenshot("leases-07-creds-revoked").await;
+    assert_eq!(count(&s, "#creds-view").await, 0);
+    assert!(
+        !role_exists(user.trim()),
+        "the database user is still there after revoking its credentials"
+    );
+    s.screenshot("leases-08-creds-revoked").await;
 
     let dir = s.finish().await;
-    assert_no_leak(dir.path(), &[TOKEN, password.trim()]);
+    assert_no_leak(dir.path(), &[TOKEN, &password]);
+    // Reveal and copy are audited as reveals of that lease (without the password).
+    let audit = std::fs::read_to_string(dir.path().join("data/audit.jsonl")).unwrap();
+    let reveals: Vec<&str> = audit
+        .lines()
+        .filter(|l| l.contains("\"creds.reveal\"") && l.contains(lease.trim()))
+        .collect();
+    assert_eq!(reveals.len(), 3, "reveal, reveal, copy: {reveals:?}");
+    assert!(reveals.iter().any(|l| l.contains("clipboard")));
+}
+
+async fn count(s: &AppSession, css: &str) -> usize {
+    s.client.find_all(Locator::Css(css)).await.unwrap().len()
+}
+
+async fn wait_gone(s: &AppSession, css: &str, within: Duration) {
+    let deadline = Instant::now() + within;
+    while s.client.find(Locator::Css(css)).await.is_ok() {
+        assert!(Instant::now() < deadline, "{css} is still there");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// What the X clipboard of the scenario's display holds (empty when nothing).
+fn clipboard_text(display: &Display) -> String {
+    std::env::set_var("DISPLAY", &display.name);
+    arboard::Clipboard::new()
+        .unwrap()
+        .get_text()
+        .unwrap_or_default()
 }

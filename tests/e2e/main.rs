@@ -3,10 +3,13 @@
 //! screenshot under target/e2e-shots/ and ends with a leak check: the sentinel token and
 //! password must appear nowhere in what the app wrote or printed.
 
+mod aws;
+mod azure;
 mod breakglass;
 mod harness;
 mod leases;
 mod policies;
+mod rotations;
 mod secrets;
 
 use harness::{assert_no_leak, AppSession, Display};

@@ -10,6 +10,7 @@ pub mod format;
 pub mod leases_model;
 pub mod policy_view;
 pub mod profile_draft;
+pub mod rotations_model;
 pub mod secret_draft;
 pub mod secrets_model;
 pub mod theme;

@@ -24,9 +24,18 @@ pub enum Route {
     /// Credential rotations.
     #[at("/rotations")]
     Rotations,
+    /// Azure Key Vault: secrets, deleted secrets, keys and rotation policies, certificates.
+    #[at("/azure")]
+    Azure,
+    /// AWS Secrets Manager: secrets, versions and labels, rollback, client-side rotation.
+    #[at("/aws")]
+    Aws,
     /// Emergency operations.
     #[at("/break-glass")]
     BreakGlass,
+    /// Raft peers, HA, autopilot, step-down and snapshot of the active connection's cluster.
+    #[at("/cluster")]
+    Cluster,
     /// The break-glass window's own page (a separate Tauri window, not in the sidebar).
     #[at("/breakglass-window")]
     BreakglassWindow,
@@ -44,13 +53,16 @@ pub enum Route {
 
 impl Route {
     /// The screens in sidebar order.
-    pub const SCREENS: [Route; 8] = [
+    pub const SCREENS: [Route; 11] = [
         Route::Connections,
         Route::Secrets,
         Route::Policies,
         Route::Leases,
         Route::Rotations,
+        Route::Azure,
+        Route::Aws,
         Route::BreakGlass,
+        Route::Cluster,
         Route::Audit,
         Route::Settings,
     ];
@@ -63,7 +75,10 @@ impl Route {
             Route::Policies => "Policies",
             Route::Leases => "Leases",
             Route::Rotations => "Rotations",
+            Route::Azure => "Azure",
+            Route::Aws => "AWS",
             Route::BreakGlass => "Break-glass",
+            Route::Cluster => "Cluster",
             Route::BreakglassWindow => "Break-glass window",
             Route::Audit => "Audit",
             Route::Settings => "Settings",
@@ -78,7 +93,10 @@ impl Route {
             Route::Policies => "nav-policies",
             Route::Leases => "nav-leases",
             Route::Rotations => "nav-rotations",
+            Route::Azure => "nav-azure",
+            Route::Aws => "nav-aws",
             Route::BreakGlass => "nav-breakglass",
+            Route::Cluster => "nav-cluster",
             Route::BreakglassWindow => "nav-breakglass-window",
             Route::Audit => "nav-audit",
             Route::Settings => "nav-settings",
@@ -94,7 +112,10 @@ pub fn switch(route: Route) -> Html {
         Route::Policies => html! { <pages::policies::PoliciesPage /> },
         Route::Leases => html! { <pages::leases::LeasesPage /> },
         Route::Rotations => html! { <pages::rotations::RotationsPage /> },
+        Route::Azure => html! { <pages::azure::AzurePage /> },
+        Route::Aws => html! { <pages::aws::AwsPage /> },
         Route::BreakGlass => html! { <pages::breakglass::BreakGlassPage /> },
+        Route::Cluster => html! { <pages::cluster::ClusterPage /> },
         Route::BreakglassWindow => html! { <pages::breakglass_window::BreakglassWindowPage /> },
         Route::Audit => html! { <pages::audit::AuditPage /> },
         Route::Settings => html! { <pages::settings::SettingsPage /> },

@@ -165,6 +165,75 @@ pub fn cli_command(mount: &str, rel: &str) -> String {
     }
 }
 
+/// Checks the path typed for a new secret: it must start with one of `kv_mounts` (`secret/`)
+/// and name a secret below it (see [`vaultdeck_types::validate_secret_name`]). Returns the
+/// mount and the relative path, or a message saying what to fix.
+pub fn new_secret_path(path: &str, kv_mounts: &[String]) -> Result<(String, String), String> {
+    let path = path.trim();
+    let Some((mount, rel)) = split_mount(path, kv_mounts) else {
+        let known = kv_mounts.join(", ");
+        return Err(if known.is_empty() {
+            "no KV mount is visible to this token".to_owned()
+        } else {
+            format!("start the path with a KV mount ({known})")
+        });
+    };
+    vaultdeck_types::validate_secret_name(rel)?;
+    Ok((mount.to_owned(), rel.to_owned()))
+}
+
+/// Values revealed in one secret view, each hidden by its own timer.
+///
+/// Every reveal gets a fresh generation number; a timer hides its key only if the key still
+/// holds the generation the timer was started for. So revealing key B never hides key A, a
+/// timer of an earlier reveal of A never hides a newer reveal of A (the timer restarts), and
+/// hiding one key leaves the others alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RevealSet {
+    shown: BTreeMap<String, (vaultdeck_types::RevealedValue, u64)>,
+    next: u64,
+}
+
+impl RevealSet {
+    /// A new generation number, for the timer of the next [`RevealSet::show`].
+    pub fn next_generation(&mut self) -> u64 {
+        self.next += 1;
+        self.next
+    }
+
+    /// Shows `key` with `value`, for the timer of generation `gen`.
+    pub fn show(&mut self, key: &str, value: vaultdeck_types::RevealedValue, gen: u64) {
+        self.next = self.next.max(gen);
+        self.shown.insert(key.to_owned(), (value, gen));
+    }
+
+    /// The timer of generation `gen` fired: hides `key` if it still shows that reveal.
+    /// Returns whether it hid something.
+    pub fn expire(&mut self, key: &str, gen: u64) -> bool {
+        if self.shown.get(key).is_some_and(|(_, g)| *g == gen) {
+            self.shown.remove(key);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Hides `key` now (the user clicked Hide).
+    pub fn hide(&mut self, key: &str) {
+        self.shown.remove(key);
+    }
+
+    /// The value shown for `key`, if any.
+    pub fn get(&self, key: &str) -> Option<&vaultdeck_types::RevealedValue> {
+        self.shown.get(key).map(|(v, _)| v)
+    }
+
+    /// Keys shown now.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.shown.keys().map(String::as_str)
+    }
+}
+
 /// Breadcrumbs of a folder or secret path: `(label, folder path)` for the mount and every
 /// folder, then the secret's own name (its path) when `path` is a secret.
 pub fn breadcrumbs(mount: &str, rel: &str) -> Vec<(String, String)> {
@@ -194,6 +263,50 @@ pub fn parent_folder(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_reveal_hides_itself_and_a_new_reveal_restarts_the_timer() {
+        use vaultdeck_types::RevealedValue;
+        let mut r = RevealSet::default();
+        let ga = r.next_generation();
+        r.show("a", RevealedValue::new("va"), ga);
+        let gb = r.next_generation();
+        r.show("b", RevealedValue::new("vb"), gb);
+        // A's timer hides A only.
+        assert!(r.expire("a", ga));
+        assert!(r.get("a").is_none());
+        assert_eq!(r.get("b").unwrap().expose(), "vb");
+        // Reveal A again, then the old timer of A's first reveal (if it fired late) is a no-op.
+        let ga2 = r.next_generation();
+        r.show("a", RevealedValue::new("va2"), ga2);
+        assert!(!r.expire("a", ga));
+        assert_eq!(r.get("a").unwrap().expose(), "va2");
+        // B's timer hides B only.
+        assert!(r.expire("b", gb));
+        assert_eq!(r.keys().collect::<Vec<_>>(), ["a"]);
+        r.hide("a");
+        assert!(r.get("a").is_none());
+        assert!(!r.expire("a", ga2));
+        assert!(ga < gb && gb < ga2);
+    }
+
+    #[test]
+    fn new_secret_paths_need_a_kv_mount_and_a_name() {
+        let mounts = vec!["secret/".to_owned(), "kv1/".to_owned()];
+        assert_eq!(
+            new_secret_path(" secret/app/db ", &mounts).unwrap(),
+            ("secret/".to_owned(), "app/db".to_owned())
+        );
+        assert!(new_secret_path("other/app", &mounts)
+            .unwrap_err()
+            .contains("secret/, kv1/"));
+        assert!(new_secret_path("secret/", &mounts).is_err());
+        assert!(new_secret_path("secret/app/", &mounts).is_err());
+        assert!(new_secret_path("secret/a//b", &mounts).is_err());
+        assert!(new_secret_path("kv1/x", &[])
+            .unwrap_err()
+            .contains("no KV mount"));
+    }
 
     fn entry(path: &str) -> SecretEntry {
         let name = path

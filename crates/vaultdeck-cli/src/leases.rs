@@ -276,7 +276,7 @@ async fn lease(s: Session, op: LeaseOp, json: bool) -> Result<ExitCode, Failure>
             });
         }
         LeaseOp::Lookup { lease_id } => {
-            let l = leases::LeaseEntry::from_info(s.conn.lookup_lease(&lease_id).await?);
+            let l = leases::lease_entry(s.conn.lookup_lease(&lease_id).await?);
             print(json, &l, |l| {
                 format!(
                     "{}\nissued {}  expires {}  ttl {}s  renewable {}",

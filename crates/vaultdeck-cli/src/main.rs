@@ -6,6 +6,8 @@
 //! (`--credential-stdin`) or a hidden prompt, never from arguments. VAULT_ADDR, VAULT_TOKEN,
 //! VAULT_NAMESPACE, VAULT_CACERT and ~/.vault-token are honoured when no profile is named.
 
+mod aws;
+mod az;
 mod breakglass;
 mod kv;
 mod leases;
@@ -70,6 +72,12 @@ enum Cmd {
     /// Leases (`lease`), tokens (`token`) and rotations (`rotate`).
     #[command(flatten)]
     Leases(leases::LeasesCmd),
+    /// AWS Secrets Manager: ls, get (reveal-only), put, versions, rollback, rotate, policy,
+    /// delete, restore. Endpoint and credentials from the standard AWS environment.
+    Aws(aws::AwsCmd),
+    /// Azure Key Vault: ls, get (reveal-only), set, update, versions, rollback, delete,
+    /// recover, purge, backup, restore, key (ls, create, rotate, policy), cert (ls, get).
+    Az(az::AzCmd),
 }
 
 #[derive(Subcommand)]
@@ -394,6 +402,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Cmd::Kv(cmd) => return kv::run(cmd, json).await,
         Cmd::Breakglass(cmd) => return breakglass::run(cmd, json).await,
         Cmd::Leases(cmd) => return leases::run(cmd, json).await,
+        Cmd::Aws(cmd) => return aws::run(cmd, json).await,
+        Cmd::Az(cmd) => return az::run(cmd, json).await,
         Cmd::Audit(AuditCmd::Verify) => {
             let report = deck().audit().verify()?;
             let broken = report.first_broken_line.is_some();

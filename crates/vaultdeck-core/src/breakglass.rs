@@ -6,6 +6,7 @@
 //! they never reach the audit log, a trace or a `Debug` string.
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::future::join_all;
@@ -22,6 +23,8 @@ use crate::audit::{AuditLog, AuditRecord};
 use crate::capability::BreakGlass;
 use crate::connection::VaultConnection;
 use crate::{Error, Result};
+
+pub mod report;
 
 /// Default time box of a root session.
 pub const DEFAULT_ROOT_TTL: Duration = Duration::from_secs(15 * 60);
@@ -95,6 +98,25 @@ pub struct BreakGlassSession {
     cluster: String,
     started_at: OffsetDateTime,
     audit: AuditLog,
+    /// Every action recorded through this session (shared by its clones), for the report.
+    timeline: Arc<Mutex<Vec<TimelineEntry>>>,
+}
+
+/// One recorded action of a break-glass session (what went into the audit log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// The audit line's sequence number.
+    pub seq: u64,
+    /// When it was recorded.
+    pub time: OffsetDateTime,
+    /// Audit action name, e.g. `breakglass.unseal`.
+    pub action: String,
+    /// What it acted on (node address, prefix, accessor…), if anything.
+    pub target: Option<String>,
+    /// Whether it succeeded.
+    pub ok: bool,
+    /// Non-secret detail (progress, error message, reason).
+    pub detail: Option<String>,
 }
 
 impl BreakGlassSession {
@@ -118,6 +140,7 @@ impl BreakGlassSession {
             cluster: cluster.to_owned(),
             started_at: now,
             audit,
+            timeline: Arc::default(),
         };
         s.record(AuditRecord::ok("breakglass.session.start"))?;
         Ok(s)
@@ -167,8 +190,30 @@ impl BreakGlassSession {
     }
 
     fn record(&self, r: AuditRecord) -> Result<()> {
-        self.audit.append(self.stamp(r))?;
+        let time = OffsetDateTime::now_utc();
+        let entry = TimelineEntry {
+            seq: 0,
+            time,
+            action: r.action.clone(),
+            target: r.target.clone(),
+            ok: r.ok,
+            detail: r.detail.clone().filter(|d| !d.is_empty()),
+        };
+        let r = self.stamp(r);
+        let seq = self.audit.append_at(r, time)?;
+        self.timeline
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(TimelineEntry { seq, ..entry });
         Ok(())
+    }
+
+    /// Every action recorded through this session so far, oldest first.
+    pub fn timeline(&self) -> Vec<TimelineEntry> {
+        self.timeline
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Records the outcome of `result` as `action` on `target`, then returns it.
@@ -642,6 +687,122 @@ impl RootSession {
             tracing::error!(error = %e, "could not audit the root token revocation");
         }
         report
+    }
+}
+
+/// A [`RootSession`] shared between the app's commands and a watchdog task that revokes the
+/// token as soon as the time box is over, even if nobody asks. Cheap to clone.
+#[derive(Clone)]
+pub struct RootWatch {
+    slot: Arc<tokio::sync::Mutex<Option<RootSession>>>,
+    last: Arc<Mutex<Option<RevocationReport>>>,
+}
+
+impl fmt::Debug for RootWatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RootWatch").finish_non_exhaustive()
+    }
+}
+
+/// How often the watchdog looks at the clock.
+const WATCH_TICK: Duration = Duration::from_millis(250);
+
+impl RootWatch {
+    /// Takes `root` over and spawns its watchdog on the current tokio runtime: when the time
+    /// box is over it records `breakglass.root.expired` and ends the session (revoke-self,
+    /// verified, audited).
+    pub fn spawn(root: RootSession) -> Self {
+        let w = Self {
+            slot: Arc::new(tokio::sync::Mutex::new(Some(root))),
+            last: Arc::default(),
+        };
+        let watch = w.clone();
+        tokio::spawn(async move { watch.watch().await });
+        w
+    }
+
+    async fn watch(self) {
+        loop {
+            tokio::time::sleep(WATCH_TICK).await;
+            let mut slot = self.slot.lock().await;
+            let Some(root) = slot.as_ref() else {
+                return;
+            };
+            if !root.is_expired(OffsetDateTime::now_utc()) {
+                continue;
+            }
+            let Some(root) = slot.take() else {
+                return;
+            };
+            if let Err(e) = root.session.record(
+                AuditRecord::ok("breakglass.root.expired").detail("time box over: revoking"),
+            ) {
+                tracing::error!(error = %e, "could not audit the end of the root time box");
+            }
+            let report = root.end().await;
+            self.set_last(report);
+            return;
+        }
+    }
+
+    fn set_last(&self, r: RevocationReport) {
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
+    }
+
+    /// `(started_at, expires_at)` while the root token is live; `None` once it was revoked.
+    pub async fn times(&self) -> Option<(OffsetDateTime, OffsetDateTime)> {
+        self.slot
+            .lock()
+            .await
+            .as_ref()
+            .map(|r| (r.started_at(), r.expires_at()))
+    }
+
+    /// A client carrying the root token, while the time box lasts.
+    pub async fn client(&self, now: OffsetDateTime) -> Result<VaultClient> {
+        match self.slot.lock().await.as_ref() {
+            Some(r) => r.client(now).cloned(),
+            None => Err(Error::Unauthenticated(
+                "the root session has ended; generate a new root token".into(),
+            )),
+        }
+    }
+
+    /// Extends the time box by `by` with a `reason` (audited); returns the new expiry.
+    pub async fn extend(
+        &self,
+        by: Duration,
+        reason: &str,
+        now: OffsetDateTime,
+    ) -> Result<OffsetDateTime> {
+        match self.slot.lock().await.as_mut() {
+            Some(r) => {
+                r.extend(by, reason, now)?;
+                Ok(r.expires_at())
+            }
+            None => Err(Error::Unauthenticated(
+                "the root session has ended; generate a new root token".into(),
+            )),
+        }
+    }
+
+    /// Ends the root session now (revoke, verify, audit). Returns the last revocation's report
+    /// if the watchdog already revoked it; `None` if there never was a token.
+    pub async fn end(&self) -> Option<RevocationReport> {
+        let root = self.slot.lock().await.take();
+        match root {
+            Some(r) => {
+                let report = r.end().await;
+                self.set_last(report.clone());
+                Some(report)
+            }
+            None => self.last_revocation(),
+        }
+    }
+
+    /// How the last revocation went (by the watchdog or [`RootWatch::end`]).
+    pub fn last_revocation(&self) -> Option<RevocationReport> {
+        self.last.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 

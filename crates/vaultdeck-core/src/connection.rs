@@ -11,6 +11,8 @@ use vaultdeck_types::{
 use vaultdeck_vault::kv::{Kv, KvLookup, KvMetadata, KvVersion};
 use vaultdeck_vault::{VaultClient, VaultConfig};
 
+use crate::aws::AwsConnection;
+use crate::azure::AzureConnection;
 use crate::capability::{ClusterInfo, MountCatalog, SecretStore, TokenSession};
 use crate::secrets::{
     pick_key, MetadataUpdate, SecretData, SecretEntry, SecretKeys, SecretMeta, SecretPatch,
@@ -23,12 +25,18 @@ use crate::{Error, Result};
 pub enum Connection {
     /// HashiCorp Vault or OpenBao.
     Vault(VaultConnection),
+    /// AWS Secrets Manager (one region, one identity).
+    Aws(AwsConnection),
+    /// Azure Key Vault (one vault).
+    Azure(AzureConnection),
 }
 
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Connection::Vault(v) => write!(f, "Connection::Vault({})", v.client.address()),
+            Connection::Aws(a) => write!(f, "Connection::Aws({})", a.client().region()),
+            Connection::Azure(z) => write!(f, "Connection::Azure({})", z.vault().vault_url()),
         }
     }
 }
@@ -40,11 +48,11 @@ impl Connection {
             ProfileKind::Vault(v) => Ok(Connection::Vault(
                 VaultConnection::open(v, credential).await?,
             )),
-            ProfileKind::Aws(_) => Err(Error::Unsupported(
-                "AWS Secrets Manager connections are not available in this build yet".into(),
+            ProfileKind::Aws(a) => Ok(Connection::Aws(
+                AwsConnection::open(a, Some(credential)).await?,
             )),
-            ProfileKind::Azure(_) => Err(Error::Unsupported(
-                "Azure Key Vault connections are not available in this build yet".into(),
+            ProfileKind::Azure(z) => Ok(Connection::Azure(
+                AzureConnection::open(&profile.id, z, Some(credential), None, None).await?,
             )),
         }
     }
@@ -57,7 +65,12 @@ impl Connection {
                 Capability::Mounts,
                 Capability::Secrets,
                 Capability::Policies,
+                Capability::Rotations,
             ],
+            // The shared Vault screens do not apply; the AWS screen is chosen by provider.
+            Connection::Aws(_) => Vec::new(),
+            // Likewise: the Azure screen is chosen by provider.
+            Connection::Azure(_) => Vec::new(),
         }
     }
 
@@ -65,6 +78,8 @@ impl Connection {
     pub async fn seal_info(&self) -> Result<Option<SealInfo>> {
         match self {
             Connection::Vault(v) => v.seal_info().await.map(Some),
+            Connection::Aws(_) => Ok(None),
+            Connection::Azure(_) => Ok(None),
         }
     }
 
@@ -72,6 +87,8 @@ impl Connection {
     pub async fn mounts(&self) -> Result<Vec<MountInfo>> {
         match self {
             Connection::Vault(v) => v.mounts().await,
+            Connection::Aws(a) => Err(a.unsupported("mounts")),
+            Connection::Azure(z) => Err(z.unsupported("mounts")),
         }
     }
 
@@ -79,6 +96,8 @@ impl Connection {
     pub async fn identity(&self) -> Result<Identity> {
         match self {
             Connection::Vault(v) => v.identity().await,
+            Connection::Aws(a) => Ok(a.identity()),
+            Connection::Azure(z) => Ok(z.identity()),
         }
     }
 
@@ -86,6 +105,8 @@ impl Connection {
     pub async fn renew(&self) -> Result<(Identity, Vec<String>)> {
         match self {
             Connection::Vault(v) => v.renew().await,
+            Connection::Aws(a) => Err(a.unsupported("token renewals")),
+            Connection::Azure(z) => Err(z.unsupported("token renewals")),
         }
     }
 
@@ -93,6 +114,8 @@ impl Connection {
     pub async fn revoke(&self) -> Result<()> {
         match self {
             Connection::Vault(v) => v.revoke().await,
+            Connection::Aws(a) => Err(a.unsupported("token revocations")),
+            Connection::Azure(z) => Err(z.unsupported("token revocations")),
         }
     }
 }
@@ -447,36 +470,48 @@ impl SecretStore for VaultConnection {
 impl SecretStore for Connection {
     async fn list(&self, path: &str) -> Result<Vec<SecretEntry>> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.list(path).await,
         }
     }
 
     async fn metadata(&self, path: &str) -> Result<SecretMeta> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.metadata(path).await,
         }
     }
 
     async fn subkeys(&self, path: &str, version: Option<u64>) -> Result<SecretKeys> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.subkeys(path, version).await,
         }
     }
 
     async fn read_key(&self, path: &str, key: &str, version: Option<u64>) -> Result<SecretString> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.read_key(path, key, version).await,
         }
     }
 
     async fn read_all(&self, path: &str, version: Option<u64>) -> Result<SecretVersion> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.read_all(path, version).await,
         }
     }
 
     async fn write(&self, path: &str, data: &SecretData, cas: Option<u64>) -> Result<WriteOutcome> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.write(path, data, cas).await,
         }
     }
@@ -488,48 +523,64 @@ impl SecretStore for Connection {
         cas: Option<u64>,
     ) -> Result<WriteOutcome> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.patch(path, patch, cas).await,
         }
     }
 
     async fn versions(&self, path: &str) -> Result<Vec<SecretVersionInfo>> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.versions(path).await,
         }
     }
 
     async fn delete(&self, path: &str, versions: &[u64]) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.delete(path, versions).await,
         }
     }
 
     async fn undelete(&self, path: &str, versions: &[u64]) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.undelete(path, versions).await,
         }
     }
 
     async fn destroy(&self, path: &str, versions: &[u64]) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.destroy(path, versions).await,
         }
     }
 
     async fn delete_metadata(&self, path: &str) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.delete_metadata(path).await,
         }
     }
 
     async fn write_metadata(&self, path: &str, update: &MetadataUpdate) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.write_metadata(path, update).await,
         }
     }
 
     async fn rollback(&self, path: &str, version: u64, cas: Option<u64>) -> Result<WriteOutcome> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("KV secrets (paths and numbered versions)")),
+            Connection::Azure(z) => Err(z.unsupported("KV secrets (paths and numbered versions)")),
             Connection::Vault(v) => v.rollback(path, version, cas).await,
         }
     }

@@ -10,6 +10,13 @@ pub enum Error {
     /// A Vault / OpenBao request failed.
     #[error(transparent)]
     Vault(#[from] vaultdeck_vault::Error),
+    /// An AWS Secrets Manager / STS request failed.
+    #[error(transparent)]
+    Aws(#[from] vaultdeck_aws::Error),
+    /// An Azure Key Vault request failed (conflicts, permission, transport; not-found, bad input
+    /// and sign-in failures map to the generic variants).
+    #[error(transparent)]
+    Azure(vaultdeck_azure::Error),
     /// Input failed validation; the message names the field and the fix.
     #[error("{0}")]
     InvalidInput(String),
@@ -54,6 +61,8 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Vault(e) => e.code(),
+            Error::Aws(e) => e.code(),
+            Error::Azure(e) => e.code(),
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Unsupported(_) => ErrorCode::Unsupported,

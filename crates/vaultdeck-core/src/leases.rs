@@ -68,56 +68,78 @@ impl LeaseAdmin for VaultConnection {
 impl LeaseAdmin for Connection {
     async fn list_lease_prefix(&self, prefix: &str) -> Result<Vec<String>> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("leases and tokens")),
+            Connection::Azure(z) => Err(z.unsupported("leases and tokens")),
             Connection::Vault(v) => v.list_lease_prefix(prefix).await,
         }
     }
     async fn lookup_lease(&self, lease_id: &str) -> Result<LeaseInfo> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("leases and tokens")),
+            Connection::Azure(z) => Err(z.unsupported("leases and tokens")),
             Connection::Vault(v) => v.lookup_lease(lease_id).await,
         }
     }
     async fn renew_lease(&self, lease_id: &str, increment: Option<u64>) -> Result<LeaseRenewal> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("leases and tokens")),
+            Connection::Azure(z) => Err(z.unsupported("leases and tokens")),
             Connection::Vault(v) => v.renew_lease(lease_id, increment).await,
         }
     }
     async fn revoke_lease(&self, lease_id: &str, sync: bool) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("leases and tokens")),
+            Connection::Azure(z) => Err(z.unsupported("leases and tokens")),
             Connection::Vault(v) => v.revoke_lease(lease_id, sync).await,
         }
     }
     async fn revoke_lease_prefix(&self, prefix: &str) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("leases and tokens")),
+            Connection::Azure(z) => Err(z.unsupported("leases and tokens")),
             Connection::Vault(v) => v.revoke_lease_prefix(prefix).await,
         }
     }
     async fn revoke_lease_force(&self, prefix: &str) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("leases and tokens")),
+            Connection::Azure(z) => Err(z.unsupported("leases and tokens")),
             Connection::Vault(v) => v.revoke_lease_force(prefix).await,
         }
     }
     async fn irrevocable_lease_count(&self) -> Result<Option<u64>> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("leases and tokens")),
+            Connection::Azure(z) => Err(z.unsupported("leases and tokens")),
             Connection::Vault(v) => v.irrevocable_lease_count().await,
         }
     }
     async fn list_token_accessors(&self) -> Result<Vec<String>> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("leases and tokens")),
+            Connection::Azure(z) => Err(z.unsupported("leases and tokens")),
             Connection::Vault(v) => v.list_token_accessors().await,
         }
     }
     async fn lookup_token_accessor(&self, accessor: &str) -> Result<TokenInfo> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("leases and tokens")),
+            Connection::Azure(z) => Err(z.unsupported("leases and tokens")),
             Connection::Vault(v) => v.lookup_token_accessor(accessor).await,
         }
     }
     async fn revoke_token_accessor(&self, accessor: &str) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("leases and tokens")),
+            Connection::Azure(z) => Err(z.unsupported("leases and tokens")),
             Connection::Vault(v) => v.revoke_token_accessor(accessor).await,
         }
     }
     async fn db_credentials(&self, mount: &str, role: &str) -> Result<DbCredentials> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("leases and tokens")),
+            Connection::Azure(z) => Err(z.unsupported("leases and tokens")),
             Connection::Vault(v) => v.db_credentials(mount, role).await,
         }
     }
@@ -125,49 +147,29 @@ impl LeaseAdmin for Connection {
 
 // ------------------------------------------------------------------------ inventory
 
-/// One lease in the inventory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LeaseEntry {
-    /// Full lease id (`database/creds/ro/6UKL…`).
-    pub id: String,
-    /// Mount it belongs to, with a trailing `/` (`database/`, `auth/token/`).
-    pub mount: String,
-    /// The issuing path without the lease suffix (`database/creds/ro`): the "role".
-    pub role: String,
-    /// Issue time, RFC 3339.
-    pub issue_time: Option<String>,
-    /// Expiry time, RFC 3339 (`None`: does not expire).
-    pub expire_time: Option<String>,
-    /// Last renewal, RFC 3339.
-    pub last_renewal: Option<String>,
-    /// Whether it can be renewed.
-    pub renewable: bool,
-    /// Seconds left when looked up.
-    pub ttl: i64,
+/// One lease in the inventory: the IPC row itself (one definition, in `vaultdeck-types`).
+pub use vaultdeck_types::LeaseRow as LeaseEntry;
+
+/// Builds an inventory entry from a lookup answer (mount and role from the lease id).
+pub fn lease_entry(info: LeaseInfo) -> LeaseEntry {
+    let (mount, role) = split_lease_id(&info.id);
+    LeaseEntry {
+        id: info.id,
+        mount,
+        role,
+        issue_time: info.issue_time,
+        expire_time: info.expire_time,
+        last_renewal: info.last_renewal,
+        renewable: info.renewable,
+        ttl: info.ttl,
+    }
 }
 
-impl LeaseEntry {
-    /// Builds an entry from a lookup answer.
-    pub fn from_info(info: LeaseInfo) -> Self {
-        let (mount, role) = split_lease_id(&info.id);
-        Self {
-            id: info.id,
-            mount,
-            role,
-            issue_time: info.issue_time,
-            expire_time: info.expire_time,
-            last_renewal: info.last_renewal,
-            renewable: info.renewable,
-            ttl: info.ttl,
-        }
-    }
-
-    /// Seconds until expiry at `now` (negative: expired; `None`: no expiry).
-    pub fn seconds_left(&self, now: OffsetDateTime) -> Option<i64> {
-        let exp = self.expire_time.as_deref()?;
-        let exp = OffsetDateTime::parse(exp, &Rfc3339).ok()?;
-        Some((exp - now).whole_seconds())
-    }
+/// Seconds until `lease` expires at `now` (negative: expired; `None`: no expiry).
+pub fn seconds_left(lease: &LeaseEntry, now: OffsetDateTime) -> Option<i64> {
+    let exp = lease.expire_time.as_deref()?;
+    let exp = OffsetDateTime::parse(exp, &Rfc3339).ok()?;
+    Some((exp - now).whole_seconds())
 }
 
 /// `(mount, role)` of a lease id: `database/creds/ro/X` -> `("database/", "database/creds/ro")`;
@@ -221,6 +223,9 @@ pub struct InventoryProgress {
     pub leases_looked_up: u64,
     /// Leases that were gone (expired or revoked) by the time they were looked up.
     pub vanished: u64,
+    /// Sub-prefixes the token may not list (403), skipped; the walk goes on without them.
+    #[serde(default)]
+    pub prefixes_denied: u64,
 }
 
 /// A batch of looked-up leases plus the progress so far.
@@ -243,6 +248,9 @@ pub struct InventoryReport {
     pub cancelled: bool,
     /// Wall time.
     pub elapsed_ms: u64,
+    /// Sub-prefixes skipped because listing them was denied (sorted).
+    #[serde(default)]
+    pub denied_prefixes: Vec<String>,
 }
 
 enum Job {
@@ -258,7 +266,9 @@ enum Done {
 /// Walks every lease under `prefix` (`""`: all) and looks each up, at most
 /// [`InventoryOptions::concurrency`] requests in flight, handing batches to `on_batch` (the
 /// last one always, possibly empty). Stops promptly when `cancel` fires. A denied root listing
-/// is `PermissionDenied` naming [`LEASE_LIST_POLICY`]; other errors end the walk.
+/// is `PermissionDenied` naming [`LEASE_LIST_POLICY`]; a denied sub-prefix is skipped and
+/// counted ([`InventoryProgress::prefixes_denied`], [`InventoryReport::denied_prefixes`]) and the
+/// walk goes on; other errors end the walk.
 #[instrument(skip_all, fields(prefix = %prefix))]
 pub async fn inventory<L, F>(
     admin: &L,
@@ -280,6 +290,7 @@ where
     let mut pending: Vec<LeaseEntry> = Vec::new();
     let mut last = Instant::now();
     let mut cancelled = false;
+    let mut denied_prefixes = Vec::new();
     loop {
         while in_flight.len() < concurrency {
             let Some(job) = queue.pop_front() else { break };
@@ -323,10 +334,15 @@ where
                     }
                 }
             }
+            Done::Listed(p, Err(e)) if p != root && e.code() == ErrorCode::PermissionDenied => {
+                tracing::debug!(prefix = %p, "lease prefix not listable; skipped");
+                progress.prefixes_denied += 1;
+                denied_prefixes.push(p);
+            }
             Done::Listed(_, Err(e)) => return Err(e),
             Done::Looked(Ok(info)) => {
                 progress.leases_looked_up += 1;
-                pending.push(LeaseEntry::from_info(info));
+                pending.push(lease_entry(info));
             }
             Done::Looked(Err(e)) if e.code() == ErrorCode::NotFound => progress.vanished += 1,
             Done::Looked(Err(e)) => return Err(e),
@@ -346,11 +362,13 @@ where
         leases: pending,
         progress,
     });
+    denied_prefixes.sort();
     Ok(InventoryReport {
         root,
         progress,
         cancelled,
         elapsed_ms: started.elapsed().as_millis() as u64,
+        denied_prefixes,
     })
 }
 
@@ -426,7 +444,7 @@ pub fn dashboard(
         if !l.renewable {
             d.non_renewable += 1;
         }
-        match l.seconds_left(now) {
+        match seconds_left(l, now) {
             None => d.no_expiry += 1,
             Some(s) if s <= 0 => d.expired += 1,
             Some(s) => {
@@ -846,7 +864,7 @@ mod tests {
     use time::macros::datetime;
 
     fn lease(id: &str, expire: Option<&str>, renewable: bool) -> LeaseEntry {
-        LeaseEntry::from_info(LeaseInfo {
+        lease_entry(LeaseInfo {
             id: id.into(),
             issue_time: None,
             expire_time: expire.map(str::to_owned),

@@ -6,7 +6,8 @@
 //! - [`keychain`]: credentials in the OS keychain (Secret Service), with an in-memory fallback.
 //! - [`audit`]: the hash-chained local audit log of every mutating action.
 //! - [`breakglass`]: audited break-glass sessions (unseal, seal, generate-root, emergency
-//!   levers) and the time-boxed, self-revoking [`breakglass::RootSession`].
+//!   levers) and the time-boxed, self-revoking [`breakglass::RootSession`]; [`cluster`]: the
+//!   raft/HA cluster view, audited step-down and raft snapshot download.
 //! - [`sessions`]: open connections, sign-in, background token renewal.
 //! - [`secrets`]: the KV explorer's operations ([`capability::SecretStore`]), audited, and
 //!   version diffs; [`walk`]: recursive walk (SCAN or concurrent LIST); [`search`]: fuzzy
@@ -17,8 +18,11 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod aws;
+pub mod azure;
 pub mod breakglass;
 pub mod capability;
+pub mod cluster;
 pub mod connection;
 pub mod env_import;
 mod error;
@@ -31,6 +35,7 @@ pub mod rotations;
 pub mod search;
 pub mod secrets;
 pub mod sessions;
+pub mod settings;
 pub mod walk;
 
 pub use connection::Connection;

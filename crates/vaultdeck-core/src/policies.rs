@@ -166,30 +166,40 @@ impl PolicyAdmin for VaultConnection {
 impl PolicyAdmin for Connection {
     async fn list_policies(&self) -> Result<Vec<String>> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault ACL policies")),
+            Connection::Azure(z) => Err(z.unsupported("Vault ACL policies")),
             Connection::Vault(v) => v.list_policies().await,
         }
     }
 
     async fn read_policy(&self, name: &str) -> Result<PolicyDocument> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault ACL policies")),
+            Connection::Azure(z) => Err(z.unsupported("Vault ACL policies")),
             Connection::Vault(v) => v.read_policy(name).await,
         }
     }
 
     async fn write_policy(&self, name: &str, text: &str, cas: Option<u64>) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault ACL policies")),
+            Connection::Azure(z) => Err(z.unsupported("Vault ACL policies")),
             Connection::Vault(v) => v.write_policy(name, text, cas).await,
         }
     }
 
     async fn delete_policy(&self, name: &str) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault ACL policies")),
+            Connection::Azure(z) => Err(z.unsupported("Vault ACL policies")),
             Connection::Vault(v) => v.delete_policy(name).await,
         }
     }
 
     async fn token_policies(&self, accessor: Option<&str>) -> Result<Vec<String>> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault ACL policies")),
+            Connection::Azure(z) => Err(z.unsupported("Vault ACL policies")),
             Connection::Vault(v) => v.token_policies(accessor).await,
         }
     }
@@ -200,6 +210,8 @@ impl PolicyAdmin for Connection {
         paths: &[String],
     ) -> Result<BTreeMap<String, Vec<String>>> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault ACL policies")),
+            Connection::Azure(z) => Err(z.unsupported("Vault ACL policies")),
             Connection::Vault(v) => v.server_capabilities(accessor, paths).await,
         }
     }
@@ -343,7 +355,11 @@ pub async fn resolve<P: PolicyAdmin + Sync>(
 /// The policies an identity entity carries: its own and those of every group it belongs to
 /// (directly or inherited), as the server adds them to the entity's tokens.
 pub async fn entity_policies(conn: &Connection, entity: &str) -> Result<Vec<String>> {
-    let Connection::Vault(v) = conn;
+    let Connection::Vault(v) = conn else {
+        return Err(crate::Error::Unsupported(
+            "Vault ACL policies need a Vault / OpenBao connection".into(),
+        ));
+    };
     let client = v.client();
     let path = format!("identity/entity/name/{}", entity.trim());
     let body = client

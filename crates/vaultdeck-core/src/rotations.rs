@@ -8,9 +8,11 @@ use rand::rand_core::UnwrapErr;
 use rand::rngs::SysRng;
 use rand::RngExt;
 use secrecy::SecretString;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
+use tracing::instrument;
 
 use crate::capability::{Rotation, SecretStore};
 use crate::connection::VaultConnection;
@@ -18,68 +20,32 @@ use crate::leases::AuditTo;
 use crate::secrets::SecretPatch;
 use crate::{Connection, Error, Result};
 
-/// A database static role and its rotation facts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaticRole {
-    /// Role name.
-    pub name: String,
-    /// Database user it manages.
-    pub username: String,
-    /// Connection it belongs to.
-    pub db_name: String,
-    /// Rotation period, seconds (`0`: schedule-based or none).
-    pub rotation_period: u64,
-    /// Last rotation by Vault, RFC 3339.
-    pub last_vault_rotation: Option<String>,
-}
-
-/// A transit key and its versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TransitKey {
-    /// Key name.
-    pub name: String,
-    /// Key type (`aes256-gcm96`, `ed25519`, …).
-    pub key_type: String,
-    /// Newest version.
-    pub latest_version: u64,
-    /// Oldest version allowed to decrypt.
-    pub min_decryption_version: u64,
-    /// Oldest version allowed to encrypt (`0`: latest only).
-    pub min_encryption_version: u64,
-    /// Versions the server still keeps, ascending.
-    pub versions: Vec<u64>,
-}
-
-impl TransitKey {
-    /// Versions that may decrypt: `min_decryption_version..=latest` among those kept.
-    pub fn decrypt_versions(&self) -> Vec<u64> {
-        let min = self.min_decryption_version.max(1);
-        self.versions
-            .iter()
-            .copied()
-            .filter(|v| *v >= min && *v <= self.latest_version)
-            .collect()
-    }
-
-    /// Versions that may encrypt: the latest unless `min_encryption_version` allows older.
-    pub fn encrypt_versions(&self) -> Vec<u64> {
-        let min = if self.min_encryption_version == 0 {
-            self.latest_version
-        } else {
-            self.min_encryption_version.max(self.min_decryption_version)
-        };
-        self.versions
-            .iter()
-            .copied()
-            .filter(|v| *v >= min && *v <= self.latest_version)
-            .collect()
-    }
-}
+use vaultdeck_types::{
+    DbConnectionTarget, DbTargets, KvTarget, PlanPreview, PlannedStep, RotationHealth,
+    RotationReportFiles, RotationRunReport, StaticRoleTarget, TransitKeyTarget, TransitTargets,
+};
+pub use vaultdeck_types::{
+    RotationPlan, RotationStep, StaticRole, StepResult, StepStatus, TransitKey, ValueSpec,
+};
 
 // ------------------------------------------------------------------------ provider impls
 
 fn seg(s: &str) -> &str {
     s.trim_matches('/')
+}
+
+/// A transit key version's creation time: symmetric keys give unix seconds, asymmetric keys
+/// an object with `creation_time` (RFC 3339).
+fn version_created(v: &Value) -> Option<String> {
+    if let Some(secs) = v.as_i64() {
+        return OffsetDateTime::from_unix_timestamp(secs)
+            .ok()?
+            .format(&Rfc3339)
+            .ok();
+    }
+    v.get("creation_time")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 fn parse_transit(name: &str, body: Option<Value>) -> Result<TransitKey> {
@@ -93,10 +59,15 @@ fn parse_transit(name: &str, body: Option<Value>) -> Result<TransitKey> {
         .map(|m| m.keys().filter_map(|k| k.parse().ok()).collect())
         .unwrap_or_default();
     versions.sort_unstable();
+    let latest_version = d["latest_version"].as_u64().unwrap_or(0);
     Ok(TransitKey {
+        last_rotated: d
+            .get("keys")
+            .and_then(|m| m.get(latest_version.to_string()))
+            .and_then(version_created),
         name: name.to_owned(),
         key_type: d["type"].as_str().unwrap_or("").to_owned(),
-        latest_version: d["latest_version"].as_u64().unwrap_or(0),
+        latest_version,
         min_decryption_version: d["min_decryption_version"].as_u64().unwrap_or(1),
         min_encryption_version: d["min_encryption_version"].as_u64().unwrap_or(0),
         versions,
@@ -193,26 +164,36 @@ impl Rotation for VaultConnection {
 impl Rotation for Connection {
     async fn rotate_db_root(&self, mount: &str, connection: &str) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault rotations")),
+            Connection::Azure(z) => Err(z.unsupported("Vault rotations")),
             Connection::Vault(v) => v.rotate_db_root(mount, connection).await,
         }
     }
     async fn static_roles(&self, mount: &str) -> Result<Vec<StaticRole>> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault rotations")),
+            Connection::Azure(z) => Err(z.unsupported("Vault rotations")),
             Connection::Vault(v) => v.static_roles(mount).await,
         }
     }
     async fn rotate_static_role(&self, mount: &str, role: &str) -> Result<()> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault rotations")),
+            Connection::Azure(z) => Err(z.unsupported("Vault rotations")),
             Connection::Vault(v) => v.rotate_static_role(mount, role).await,
         }
     }
     async fn transit_keys(&self, mount: &str) -> Result<Vec<TransitKey>> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault rotations")),
+            Connection::Azure(z) => Err(z.unsupported("Vault rotations")),
             Connection::Vault(v) => v.transit_keys(mount).await,
         }
     }
     async fn rotate_transit_key(&self, mount: &str, key: &str) -> Result<TransitKey> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault rotations")),
+            Connection::Azure(z) => Err(z.unsupported("Vault rotations")),
             Connection::Vault(v) => v.rotate_transit_key(mount, key).await,
         }
     }
@@ -224,6 +205,8 @@ impl Rotation for Connection {
         min_encryption_version: Option<u64>,
     ) -> Result<TransitKey> {
         match self {
+            Connection::Aws(a) => Err(a.unsupported("Vault rotations")),
+            Connection::Azure(z) => Err(z.unsupported("Vault rotations")),
             Connection::Vault(v) => {
                 v.set_transit_min_versions(
                     mount,
@@ -241,6 +224,7 @@ impl Rotation for Connection {
 
 /// Rotates a database connection's root credential. `typed_connection` must equal
 /// `connection` (after this, only Vault knows the password). Audited as `rotate.db_root`.
+#[instrument(skip_all, fields(mount = %mount, connection = %connection))]
 pub async fn rotate_db_root<R: Rotation + Sync>(
     rot: &R,
     audit: AuditTo<'_>,
@@ -265,6 +249,7 @@ pub async fn rotate_db_root<R: Rotation + Sync>(
 }
 
 /// Rotates a static role's password now; audited as `rotate.static_role`.
+#[instrument(skip_all, fields(mount = %mount, role = %role))]
 pub async fn rotate_static_role<R: Rotation + Sync>(
     rot: &R,
     audit: AuditTo<'_>,
@@ -282,6 +267,7 @@ pub async fn rotate_static_role<R: Rotation + Sync>(
 }
 
 /// Rotates a transit key; audited as `rotate.transit_key` with the new version.
+#[instrument(skip_all, fields(mount = %mount, key = %key))]
 pub async fn rotate_transit_key<R: Rotation + Sync>(
     rot: &R,
     audit: AuditTo<'_>,
@@ -304,6 +290,7 @@ pub async fn rotate_transit_key<R: Rotation + Sync>(
 
 /// Sets a transit key's minimum versions; audited as `transit.config`. Refuses a minimum
 /// above the latest version (the server would lock every ciphertext out).
+#[instrument(skip_all, fields(mount = %mount, key = %key.name))]
 pub async fn set_transit_min_versions<R: Rotation + Sync>(
     rot: &R,
     audit: AuditTo<'_>,
@@ -341,33 +328,6 @@ pub async fn set_transit_min_versions<R: Rotation + Sync>(
 }
 
 // ------------------------------------------------------------------------ KV values
-
-/// What a generated value looks like.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ValueSpec {
-    /// Characters (8..=4096).
-    pub length: usize,
-    /// `a-z`.
-    pub lowercase: bool,
-    /// `A-Z`.
-    pub uppercase: bool,
-    /// `0-9`.
-    pub digits: bool,
-    /// Punctuation safe in URLs and shells: `-_.~!@#%^*+=`.
-    pub symbols: bool,
-}
-
-impl Default for ValueSpec {
-    fn default() -> Self {
-        Self {
-            length: 32,
-            lowercase: true,
-            uppercase: true,
-            digits: true,
-            symbols: false,
-        }
-    }
-}
 
 const CLASSES: [&[u8]; 4] = [
     b"abcdefghijklmnopqrstuvwxyz",
@@ -412,6 +372,7 @@ pub fn generate_value(spec: &ValueSpec) -> Result<SecretString> {
 /// check-and-set on the version read just before (a concurrent change -> `Conflict`, nothing
 /// written). Pass an [`Audited`](crate::secrets::Audited) store to record it (`kv.patch`).
 /// Returns the new version.
+#[instrument(skip_all, fields(path = %path, keys = keys.len()))]
 pub async fn rotate_kv_value<S: SecretStore + Sync>(
     store: &S,
     path: &str,
@@ -439,110 +400,12 @@ pub async fn rotate_kv_value<S: SecretStore + Sync>(
 
 // ------------------------------------------------------------------------ bulk plans
 
-/// One step of a rotation plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum RotationStep {
-    /// Rotate a database connection's root credential.
-    DbRoot {
-        /// Database mount.
-        mount: String,
-        /// Connection name.
-        connection: String,
-    },
-    /// Rotate a static role now.
-    StaticRole {
-        /// Database mount.
-        mount: String,
-        /// Role name.
-        role: String,
-    },
-    /// Rotate a transit key.
-    TransitKey {
-        /// Transit mount.
-        mount: String,
-        /// Key name.
-        key: String,
-    },
-    /// New random values for keys of a KV v2 secret.
-    KvValue {
-        /// Secret path (`secret/app/db`).
-        path: String,
-        /// Keys to regenerate.
-        keys: Vec<String>,
-        /// Value shape.
-        spec: ValueSpec,
-    },
-}
-
-impl RotationStep {
-    /// One line for the dry-run output.
-    pub fn describe(&self) -> String {
-        match self {
-            RotationStep::DbRoot { mount, connection } => format!(
-                "rotate root credential of database connection {}/config/{connection} \
-                 (only Vault will know it)",
-                seg(mount)
-            ),
-            RotationStep::StaticRole { mount, role } => {
-                format!("rotate static role {}/static-roles/{role}", seg(mount))
-            }
-            RotationStep::TransitKey { mount, key } => {
-                format!("add a new version to transit key {}/keys/{key}", seg(mount))
-            }
-            RotationStep::KvValue { path, keys, spec } => format!(
-                "write new {}-character values for {} at {path} (check-and-set)",
-                spec.length,
-                keys.join(", ")
-            ),
-        }
-    }
-}
-
-/// A bulk rotation: the steps, in order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RotationPlan {
-    /// Steps, run in order.
-    pub steps: Vec<RotationStep>,
-}
-
-impl RotationPlan {
-    /// The dry run: one description per step, nothing is changed.
-    pub fn dry_run(&self) -> Vec<String> {
-        self.steps.iter().map(RotationStep::describe).collect()
-    }
-}
-
-/// The outcome of one executed step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StepResult {
-    /// Index in the plan.
-    pub index: usize,
-    /// What the step does.
-    pub description: String,
-    /// `ok`, `failed` or `skipped`.
-    pub status: StepStatus,
-    /// Non-secret detail: new version, or the error message.
-    pub detail: String,
-}
-
-/// How a step ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StepStatus {
-    /// Done.
-    Ok,
-    /// Failed (see detail).
-    Failed,
-    /// Not run: an earlier step failed with stop-on-error, or the run was cancelled.
-    Skipped,
-}
-
 /// Runs `plan` step by step on `conn` (KV steps through `store`, e.g. an
 /// [`Audited`](crate::secrets::Audited) view of the same connection), reporting each result to
 /// `on_step` as it finishes. With `stop_on_error` the steps after a failure are `Skipped`;
 /// cancelling skips the rest. Each step is audited by the action it performs;
 /// the plan itself as `rotate.plan`.
+#[instrument(skip_all, fields(steps = plan.steps.len(), stop_on_error = stop_on_error))]
 pub async fn execute_plan<R, S, F>(
     conn: &R,
     store: &S,
@@ -635,10 +498,359 @@ where
     results
 }
 
+// ------------------------------------------------------------------------ targets and health
+
+/// The Vault connection behind `conn`; other providers have no rotation screen.
+fn vault(conn: &Connection) -> Result<&VaultConnection> {
+    match conn {
+        Connection::Vault(v) => Ok(v),
+        Connection::Aws(a) => Err(a.unsupported("Vault rotations")),
+        Connection::Azure(z) => Err(z.unsupported("Vault rotations")),
+    }
+}
+
+/// Health of a target last rotated at `last_rotated` (RFC 3339) as seen at `now`: stale when
+/// older than `max_age_days`. An unparsable or zero time (`0001-01-01…`: never) has no age.
+pub fn health(
+    last_rotated: Option<&str>,
+    now: OffsetDateTime,
+    max_age_days: u64,
+) -> RotationHealth {
+    let at = last_rotated
+        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+        .filter(|t| t.year() > 1970);
+    let age_secs = at.map(|t| (now - t).whole_seconds().max(0) as u64);
+    RotationHealth {
+        last_rotated: at.and(last_rotated.map(str::to_owned)),
+        age_secs,
+        stale: age_secs.is_some_and(|a| a > max_age_days.saturating_mul(86_400)),
+        max_age_days,
+    }
+}
+
+/// Connections of a database mount (`{mount}/config`), sorted by name. An empty mount has none.
+pub async fn db_connections(conn: &Connection, mount: &str) -> Result<Vec<DbConnectionTarget>> {
+    let c = vault(conn)?.client();
+    let mut names = c.list(&format!("{}/config", seg(mount))).await?;
+    names.sort();
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let body = c.read(&format!("{}/config/{name}", seg(mount))).await?;
+        let d = body.as_ref().and_then(|b| b.get("data"));
+        out.push(DbConnectionTarget {
+            plugin_name: d
+                .and_then(|d| d.get("plugin_name"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            allowed_roles: d
+                .and_then(|d| d.get("allowed_roles"))
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            name,
+        });
+    }
+    Ok(out)
+}
+
+/// A database mount's connections and static roles with health at `now`.
+pub async fn db_targets(
+    conn: &Connection,
+    mount: &str,
+    now: OffsetDateTime,
+    max_age_days: u64,
+) -> Result<DbTargets> {
+    let connections = db_connections(conn, mount).await?;
+    let static_roles = conn
+        .static_roles(mount)
+        .await?
+        .into_iter()
+        .map(|role| StaticRoleTarget {
+            health: health(role.last_vault_rotation.as_deref(), now, max_age_days),
+            role,
+        })
+        .collect();
+    Ok(DbTargets {
+        mount: seg(mount).to_owned(),
+        connections,
+        static_roles,
+    })
+}
+
+/// A transit key with its allowed versions and health at `now`.
+pub fn transit_target(key: TransitKey, now: OffsetDateTime, max_age_days: u64) -> TransitKeyTarget {
+    TransitKeyTarget {
+        decrypt_versions: key.decrypt_versions(),
+        encrypt_versions: key.encrypt_versions(),
+        health: health(key.last_rotated.as_deref(), now, max_age_days),
+        key,
+    }
+}
+
+/// A transit mount's keys with health at `now`.
+pub async fn transit_targets(
+    conn: &Connection,
+    mount: &str,
+    now: OffsetDateTime,
+    max_age_days: u64,
+) -> Result<TransitTargets> {
+    let keys = conn
+        .transit_keys(mount)
+        .await?
+        .into_iter()
+        .map(|k| transit_target(k, now, max_age_days))
+        .collect();
+    Ok(TransitTargets {
+        mount: seg(mount).to_owned(),
+        keys,
+    })
+}
+
+/// One transit key (`NotFound` when it does not exist).
+pub async fn transit_key(conn: &Connection, mount: &str, key: &str) -> Result<TransitKey> {
+    let body = vault(conn)?
+        .client()
+        .read(&format!("{}/keys/{}", seg(mount), seg(key)))
+        .await?;
+    parse_transit(key, body)
+}
+
+/// A KV v2 secret as a rotation target: key names of the current version (no values), the
+/// version and its age at `now`. KV v1 cannot be rotated with check-and-set: `Unsupported`.
+pub async fn kv_target<S: SecretStore + Sync>(
+    store: &S,
+    path: &str,
+    now: OffsetDateTime,
+    max_age_days: u64,
+) -> Result<KvTarget> {
+    let meta = store.metadata(path).await?;
+    let Some(current) = meta.current_version else {
+        return Err(Error::Unsupported(format!(
+            "{path}: rotate value needs KV v2 (check-and-set); this mount has no versions"
+        )));
+    };
+    let keys = store.subkeys(path, Some(current)).await?;
+    let written = meta
+        .versions
+        .iter()
+        .find(|v| v.version == current)
+        .map(|v| v.created_time.clone())
+        .or(meta.updated_time.clone());
+    Ok(KvTarget {
+        path: meta.path,
+        current_version: Some(current),
+        keys: keys.keys,
+        health: health(written.as_deref(), now, max_age_days),
+    })
+}
+
+// ------------------------------------------------------------------------ plan preview and report
+
+/// The dry run of `plan`: each step's description and, before anything runs, why it cannot.
+pub fn preview(plan: &RotationPlan) -> PlanPreview {
+    let steps: Vec<PlannedStep> = plan
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(index, s)| PlannedStep {
+            index,
+            target: s.target_id(),
+            description: s.describe(),
+            problem: s.problem(),
+            needs_typed_confirmation: matches!(s, RotationStep::DbRoot { .. }),
+        })
+        .collect();
+    PlanPreview {
+        runnable: !steps.is_empty() && steps.iter().all(|s| s.problem.is_none()),
+        steps,
+    }
+}
+
+/// Checks a plan before a run: every step well-formed and every database root step confirmed
+/// by its connection name typed in `typed` (nothing runs otherwise).
+pub fn check_plan(plan: &RotationPlan, typed: &[String]) -> Result<()> {
+    if plan.steps.is_empty() {
+        return Err(Error::InvalidInput(
+            "the plan is empty: select targets first".into(),
+        ));
+    }
+    for (i, s) in plan.steps.iter().enumerate() {
+        if let Some(p) = s.problem() {
+            return Err(Error::InvalidInput(format!("step {}: {p}", i + 1)));
+        }
+    }
+    for c in plan.db_root_connections() {
+        if !typed.contains(&c) {
+            return Err(Error::InvalidInput(format!(
+                "confirmation missing: type the connection name {c:?} to rotate its root \
+                 credential in this plan"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Counts and wraps executed results into a report.
+pub fn run_report(
+    target: String,
+    started: OffsetDateTime,
+    elapsed_ms: u64,
+    stop_on_error: bool,
+    cancelled: bool,
+    results: Vec<StepResult>,
+) -> RotationRunReport {
+    let count = |st: StepStatus| results.iter().filter(|r| r.status == st).count();
+    RotationRunReport {
+        target,
+        started: started.format(&Rfc3339).unwrap_or_default(),
+        elapsed_ms,
+        stop_on_error,
+        cancelled,
+        ok: count(StepStatus::Ok),
+        failed: count(StepStatus::Failed),
+        skipped: count(StepStatus::Skipped),
+        results,
+    }
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// The report as Markdown: a header, the counts and one table row per step.
+pub fn report_markdown(r: &RotationRunReport) -> String {
+    let mut o = String::new();
+    o.push_str("# Rotation report\n\n");
+    o.push_str(&format!("- Connection: {}\n", md_cell(&r.target)));
+    o.push_str(&format!("- Started: {}\n", r.started));
+    o.push_str(&format!("- Duration: {} ms\n", r.elapsed_ms));
+    o.push_str(&format!(
+        "- Mode: {}\n",
+        if r.stop_on_error {
+            "stop on first failure"
+        } else {
+            "continue after failures"
+        }
+    ));
+    if r.cancelled {
+        o.push_str("- Cancelled before the end\n");
+    }
+    o.push_str(&format!(
+        "- Result: {} ok, {} failed, {} skipped\n\n",
+        r.ok, r.failed, r.skipped
+    ));
+    o.push_str("| # | Step | Status | Detail |\n|---|---|---|---|\n");
+    for s in &r.results {
+        o.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            s.index + 1,
+            md_cell(&s.description),
+            s.status.as_str(),
+            md_cell(&s.detail)
+        ));
+    }
+    o
+}
+
+/// Writes `report` as Markdown and JSON into `folder` (or `data_dir/exports/`) and records
+/// `rotate.report` in the audit log. The report holds no secret values (step details are
+/// versions and error messages).
+pub fn export_report(
+    audit: AuditTo<'_>,
+    data_dir: &std::path::Path,
+    report: &RotationRunReport,
+    folder: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<RotationReportFiles> {
+    let stem = format!("rotation-report-{}", now.unix_timestamp());
+    let folder = folder
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| data_dir.join("exports"));
+    let file = |ext: &str| folder.join(format!("{stem}.{ext}")).display().to_string();
+    let json = serde_json::to_string_pretty(report)
+        .map_err(|e| Error::Internal(format!("encode the report: {e}")))?;
+    let r = (|| {
+        let markdown = crate::policies::analysis::write_export(
+            data_dir,
+            Some(&file("md")),
+            &stem,
+            "md",
+            &report_markdown(report),
+        )?;
+        let json = crate::policies::analysis::write_export(
+            data_dir,
+            Some(&file("json")),
+            &stem,
+            "json",
+            &json,
+        )?;
+        Ok(RotationReportFiles { markdown, json })
+    })();
+    audit.record(
+        "rotate.report",
+        &folder.display().to_string(),
+        &format!(
+            "{} ok, {} failed, {} skipped",
+            report.ok, report.failed, report.skipped
+        ),
+        &r,
+    );
+    r
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use secrecy::ExposeSecret;
+
+    #[test]
+    fn health_against_a_maximum_age() {
+        let now = OffsetDateTime::parse("2026-11-28T12:00:00Z", &Rfc3339).unwrap();
+        let h = health(Some("2026-11-27T12:00:00.123456789Z"), now, 1);
+        assert_eq!(h.age_secs, Some(86_399));
+        assert!(!h.stale);
+        let h = health(Some("2026-08-01T00:00:00Z"), now, 90);
+        assert!(h.stale && h.age_secs.unwrap() > 90 * 86_400);
+        assert_eq!(h.max_age_days, 90);
+        // Vault's "never" and garbage: no age, not stale.
+        for t in [Some("0001-01-01T00:00:00Z"), Some("yesterday"), None] {
+            let h = health(t, now, 1);
+            assert_eq!((h.age_secs, h.stale, h.last_rotated), (None, false, None));
+        }
+    }
+
+    #[test]
+    fn report_markdown_escapes_cells() {
+        let now = OffsetDateTime::parse("2026-11-28T12:00:00Z", &Rfc3339).unwrap();
+        let r = run_report(
+            "demo".into(),
+            now,
+            5,
+            true,
+            false,
+            vec![StepResult {
+                index: 0,
+                description: "rotate a|b".into(),
+                status: StepStatus::Failed,
+                detail: "line1\nline2".into(),
+            }],
+        );
+        assert_eq!((r.ok, r.failed, r.skipped), (0, 1, 0));
+        let md = report_markdown(&r);
+        assert!(
+            md.contains("| 1 | rotate a\\|b | failed | line1 line2 |"),
+            "{md}"
+        );
+        assert!(md.contains("stop on first failure"));
+    }
 
     #[test]
     fn generates_values_with_every_class() {
@@ -672,24 +884,5 @@ mod tests {
             ..ValueSpec::default()
         })
         .is_err());
-    }
-
-    #[test]
-    fn transit_allowed_versions() {
-        let k = TransitKey {
-            name: "k".into(),
-            key_type: "aes256-gcm96".into(),
-            latest_version: 4,
-            min_decryption_version: 2,
-            min_encryption_version: 0,
-            versions: vec![1, 2, 3, 4],
-        };
-        assert_eq!(k.decrypt_versions(), [2, 3, 4]);
-        assert_eq!(k.encrypt_versions(), [4]);
-        let k = TransitKey {
-            min_encryption_version: 3,
-            ..k
-        };
-        assert_eq!(k.encrypt_versions(), [3, 4]);
     }
 }

@@ -16,7 +16,13 @@ pub use vaultdeck_types::{
     DiffSummary, SecretEntry, SecretKeys, SecretMeta, SecretVersionInfo, WriteOutcome,
 };
 
+use futures::stream::{FuturesUnordered, StreamExt};
 use secrecy::SecretString;
+use tokio_util::sync::CancellationToken;
+use vaultdeck_types::{
+    ErrorCode, KeyNameHit, KeySearchBatch, KeySearchProgress, KeySearchReport, SecretReadCommands,
+};
+use vaultdeck_vault::kv::{KvLookup, KvVersion};
 
 pub use vaultdeck_vault::kv::{MetadataUpdate, SecretData, SecretPatch, SecretValue, VersionState};
 
@@ -377,6 +383,385 @@ impl<S: SecretStore + Sync> SecretStore for Audited<S> {
     }
 }
 
+// ------------------------------------------------------------------- create, copy, namespaces
+
+/// What [`Audited::create`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    /// The secret was written.
+    Written(WriteOutcome),
+    /// A secret already exists at this (full) path; nothing was written.
+    AlreadyExists(String),
+}
+
+impl<S: SecretStore + Sync> Audited<S> {
+    /// Reveals every key of a version as one JSON object (for the clipboard), recorded as a
+    /// `kv.reveal` of all keys "copied as JSON". Returns the JSON and the version read.
+    pub async fn reveal_json(
+        &self,
+        path: &str,
+        version: Option<u64>,
+    ) -> Result<(SecretString, SecretVersion)> {
+        let r = self.inner.read_all(path, version).await;
+        let detail = match &r {
+            Ok(s) => format!(
+                "all keys ({}){} copied as JSON",
+                s.data.keys().collect::<Vec<_>>().join(","),
+                s.version
+                    .map(|v| format!(", version {v}"))
+                    .unwrap_or_default()
+            ),
+            Err(_) => "all keys, to copy as JSON".to_owned(),
+        };
+        self.record("kv.reveal", path, detail, &r);
+        let s = r?;
+        Ok((s.data.to_json_secret(), s))
+    }
+}
+
+impl Audited<Connection> {
+    /// Creates a secret that must not exist yet, recorded as `kv.create`. KV v2 writes with
+    /// `cas=0`, so the server refuses if one exists (even one created a moment ago by someone
+    /// else). KV v1 has no CAS: the parent folder is listed first (no value read) and the write
+    /// happens only if the name is absent; when the folder may not be listed, a read decides.
+    pub async fn create(&self, path: &str, data: &SecretData) -> Result<Created> {
+        let r = self.create_unaudited(path, data).await;
+        let mut detail = keys_text("keys", data.keys());
+        match &r {
+            Ok(Created::Written(WriteOutcome {
+                version: Some(v), ..
+            })) => detail.push_str(&format!("; version {v}")),
+            Ok(Created::AlreadyExists(_)) => detail.push_str("; already exists, nothing written"),
+            _ => {}
+        }
+        self.record("kv.create", path, detail, &r);
+        r
+    }
+
+    async fn create_unaudited(&self, path: &str, data: &SecretData) -> Result<Created> {
+        if data.is_empty() {
+            return Err(crate::Error::InvalidInput(
+                "add at least one key to the new secret".into(),
+            ));
+        }
+        if data.keys().any(|k| k.trim().is_empty()) {
+            return Err(crate::Error::InvalidInput("every key needs a name".into()));
+        }
+        let Connection::Vault(v) = &self.inner else {
+            return Err(crate::Error::Unsupported(
+                "this needs a Vault / OpenBao KV connection".into(),
+            ));
+        };
+        let (kv, rel) = v.kv(path).await?;
+        let rel = rel.trim_start_matches('/').to_owned();
+        vaultdeck_types::validate_secret_name(&rel)
+            .map_err(|m| crate::Error::InvalidInput(format!("{path}: {m}")))?;
+        let full = kv.full_path(&rel);
+        match kv.version() {
+            KvVersion::V2 => match kv.write(&rel, data, Some(0)).await {
+                Ok(m) => Ok(Created::Written(WriteOutcome {
+                    path: full,
+                    version: m.map(|m| m.version),
+                })),
+                Err(e) if e.code() == ErrorCode::Conflict => Ok(Created::AlreadyExists(full)),
+                Err(e) => Err(e.into()),
+            },
+            KvVersion::V1 => {
+                let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+                let exists = match kv.list(parent).await {
+                    Ok(names) => names.iter().any(|n| n == name),
+                    Err(e) if e.code() == ErrorCode::PermissionDenied => {
+                        !matches!(kv.read(&rel, None).await?, KvLookup::Missing)
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                if exists {
+                    return Ok(Created::AlreadyExists(full));
+                }
+                kv.write(&rel, data, None).await?;
+                Ok(Created::Written(WriteOutcome {
+                    path: full,
+                    version: None,
+                }))
+            }
+        }
+    }
+
+    /// The commands that read `path` with the vault CLI and with curl (see [`read_commands`]).
+    pub async fn read_commands(&self, path: &str) -> Result<SecretReadCommands> {
+        let Connection::Vault(v) = &self.inner else {
+            return Err(crate::Error::Unsupported(
+                "this needs a Vault / OpenBao KV connection".into(),
+            ));
+        };
+        let (kv, rel) = v.kv(path).await?;
+        Ok(read_commands(
+            v.client().address(),
+            v.client().namespace(),
+            kv.mount(),
+            &rel,
+            kv.version(),
+        ))
+    }
+
+    /// Searches key names inside every secret under `path` (a walk, then the key names of each
+    /// secret, 8 at a time), streaming hits. KV v2 reads only key names (`subkeys`); KV v1 has
+    /// no such endpoint, so each secret's values are read (and dropped at once):
+    /// [`KeySearchReport::values_read`] says so. Recorded once as `kv.search.keys` with the
+    /// number of secrets read. Stops as soon as `cancel` fires.
+    pub async fn search_key_names<F: FnMut(KeySearchBatch) + Send>(
+        &self,
+        path: &str,
+        query: &str,
+        cancel: &CancellationToken,
+        mut on_batch: F,
+    ) -> Result<KeySearchReport> {
+        let started = std::time::Instant::now();
+        let needle = query.trim().to_lowercase();
+        let mut progress = KeySearchProgress::default();
+        let r = async {
+            if needle.is_empty() {
+                return Err(crate::Error::InvalidInput(
+                    "type part of a key name to search for".into(),
+                ));
+            }
+            let Connection::Vault(v) = &self.inner else {
+                return Err(crate::Error::Unsupported(
+                    "this needs a Vault / OpenBao KV connection".into(),
+                ));
+            };
+            let (kv, _) = v.kv(path).await?;
+            let values_read = kv.version() == KvVersion::V1;
+            let mut paths = Vec::new();
+            let opts = crate::walk::WalkOptions::default();
+            let walked = crate::walk::walk(&self.inner, path, &opts, cancel, |b| {
+                progress.secrets_found += b.keys.len() as u64;
+                paths.extend(b.keys);
+                on_batch(KeySearchBatch {
+                    hits: Vec::new(),
+                    progress,
+                });
+            })
+            .await?;
+            let mut cancelled = walked.cancelled;
+            paths.sort_unstable();
+            let mut queue = paths.into_iter();
+            let mut in_flight = FuturesUnordered::new();
+            let mut last = std::time::Instant::now();
+            let mut hits = Vec::new();
+            while !cancelled {
+                while in_flight.len() < 8 {
+                    let Some(p) = queue.next() else { break };
+                    in_flight.push(self.key_names(p, values_read));
+                }
+                let done = tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => { cancelled = true; None }
+                    d = in_flight.next() => d,
+                };
+                let Some((p, keys)) = done else { break };
+                match keys {
+                    Ok(keys) => {
+                        progress.secrets_read += 1;
+                        let matched: Vec<String> = keys
+                            .into_iter()
+                            .filter(|k| k.to_lowercase().contains(&needle))
+                            .collect();
+                        if !matched.is_empty() {
+                            progress.matches += 1;
+                            hits.push(KeyNameHit {
+                                path: p,
+                                keys: matched,
+                            });
+                        }
+                    }
+                    Err(e)
+                        if matches!(
+                            e.code(),
+                            ErrorCode::PermissionDenied | ErrorCode::NotFound
+                        ) =>
+                    {
+                        progress.unreadable += 1;
+                    }
+                    Err(e) => return Err(e),
+                }
+                if hits.len() >= 64 || last.elapsed() >= std::time::Duration::from_millis(50) {
+                    last = std::time::Instant::now();
+                    on_batch(KeySearchBatch {
+                        hits: std::mem::take(&mut hits),
+                        progress,
+                    });
+                }
+            }
+            on_batch(KeySearchBatch { hits, progress });
+            Ok(KeySearchReport {
+                root: path.to_owned(),
+                progress,
+                values_read,
+                cancelled,
+                elapsed_ms: started.elapsed().as_millis() as u64,
+            })
+        }
+        .await;
+        let mut detail = format!(
+            "key names containing \"{}\"; {} secrets read ({})",
+            query.trim(),
+            progress.secrets_read,
+            match &r {
+                Ok(rep) if rep.values_read => "KV v1: values read to learn key names",
+                _ => "key names only",
+            }
+        );
+        if let Ok(rep) = &r {
+            detail.push_str(&format!("; {} matched", rep.progress.matches));
+            if rep.cancelled {
+                detail.push_str("; cancelled");
+            }
+        }
+        self.record("kv.search.keys", path, detail, &r);
+        r
+    }
+
+    async fn key_names(&self, path: String, values_read: bool) -> (String, Result<Vec<String>>) {
+        let r = if values_read {
+            self.inner
+                .read_all(&path, None)
+                .await
+                .map(|s| s.data.keys().map(str::to_owned).collect())
+        } else {
+            self.inner.subkeys(&path, None).await.map(|k| k.keys)
+        };
+        (path, r)
+    }
+}
+
+/// The connection browsing namespace `namespace` (relative to the connection's own; `""` =
+/// the connection itself): every request carries the joined `X-Vault-Namespace`.
+pub fn in_namespace(conn: &Connection, namespace: &str) -> Connection {
+    let ns = namespace.trim_matches('/');
+    if ns.is_empty() {
+        return conn.clone();
+    }
+    match conn {
+        Connection::Vault(v) => {
+            let full = join_namespace(v.client().namespace(), ns);
+            Connection::Vault(v.with_namespace(&full))
+        }
+        // Other providers have no namespaces.
+        #[allow(unreachable_patterns)]
+        other => other.clone(),
+    }
+}
+
+fn join_namespace(base: &str, child: &str) -> String {
+    let (base, child) = (base.trim_matches('/'), child.trim_matches('/'));
+    match (base.is_empty(), child.is_empty()) {
+        (true, _) => child.to_owned(),
+        (false, true) => base.to_owned(),
+        (false, false) => format!("{base}/{child}"),
+    }
+}
+
+/// Namespaces below the connection's own, at any depth (`team-a`, `team-a/sub`), relative to
+/// it and sorted: `LIST sys/namespaces` in each namespace found (OpenBao; at most 500). A
+/// namespace the token may not list is skipped and named in the returned note; a server
+/// without namespaces (Vault OSS) has none.
+pub async fn list_namespaces(conn: &Connection) -> Result<(Vec<String>, Option<String>)> {
+    let Connection::Vault(v) = conn else {
+        // Other providers have no namespaces.
+        return Ok((Vec::new(), None));
+    };
+    let base = v.client().namespace().to_owned();
+    let mut found = Vec::new();
+    let mut denied = Vec::new();
+    let mut queue = std::collections::VecDeque::from([String::new()]);
+    while let Some(rel) = queue.pop_front() {
+        let client = v.client().with_namespace(&join_namespace(&base, &rel));
+        match client.list("sys/namespaces").await {
+            Ok(keys) => {
+                for k in keys {
+                    let child = join_namespace(&rel, &k);
+                    if found.len() < 500 {
+                        found.push(child.clone());
+                        queue.push_back(child);
+                    }
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.code(),
+                    ErrorCode::PermissionDenied | ErrorCode::NotFound | ErrorCode::Unsupported
+                ) =>
+            {
+                if rel.is_empty() && e.code() != ErrorCode::PermissionDenied {
+                    // No namespaces on this server.
+                    return Ok((Vec::new(), None));
+                }
+                denied.push(if rel.is_empty() {
+                    "(this namespace)".to_owned()
+                } else {
+                    rel
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    found.sort();
+    let note = (!denied.is_empty()).then(|| {
+        format!(
+            "the token may not list the namespaces inside: {}",
+            denied.join(", ")
+        )
+    });
+    Ok((found, note))
+}
+
+/// The vault CLI and curl commands that read `rel` in `mount` on `address`, with the
+/// namespace when not empty. Neither contains a token: the CLI reads `VAULT_TOKEN`, curl sends
+/// `$VAULT_TOKEN`. KV v2 reads `<mount>/data/<path>`, KV v1 `<mount>/<path>`.
+pub fn read_commands(
+    address: &str,
+    namespace: &str,
+    mount: &str,
+    rel: &str,
+    version: KvVersion,
+) -> SecretReadCommands {
+    let mount = mount.trim_matches('/');
+    let rel = rel.trim_matches('/');
+    let address = address.trim_end_matches('/');
+    let ns = namespace.trim_matches('/');
+    let mut cli = format!("VAULT_ADDR={} vault kv get", sh_quote(address));
+    if !ns.is_empty() {
+        cli.push_str(&format!(" -namespace={}", sh_quote(ns)));
+    }
+    cli.push_str(&format!(" -mount={} {}", sh_quote(mount), sh_quote(rel)));
+    let api = match version {
+        KvVersion::V2 => format!("{address}/v1/{mount}/data/{rel}"),
+        KvVersion::V1 => format!("{address}/v1/{mount}/{rel}"),
+    };
+    let mut curl = "curl -sS -H \"X-Vault-Token: $VAULT_TOKEN\"".to_owned();
+    if !ns.is_empty() {
+        curl.push_str(&format!(
+            " -H {}",
+            sh_quote(&format!("X-Vault-Namespace: {ns}"))
+        ));
+    }
+    curl.push_str(&format!(" {}", sh_quote(&api)));
+    SecretReadCommands { cli, curl }
+}
+
+/// Quotes `s` for a POSIX shell when it holds anything but safe characters.
+fn sh_quote(s: &str) -> String {
+    let safe = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if safe {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
 /// The value of `key` in `data`, or `NotFound` naming the keys that exist (names only).
 pub(crate) fn pick_key(path: &str, data: &SecretData, key: &str) -> Result<SecretString> {
     data.get(key)
@@ -436,6 +821,48 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(diff(&a, &b, false).changed, ["n"]);
+    }
+
+    #[test]
+    fn read_commands_use_the_token_variable_and_the_namespace() {
+        let c = read_commands(
+            "http://127.0.0.1:8200/",
+            "",
+            "secret/",
+            "app/db",
+            KvVersion::V2,
+        );
+        assert_eq!(
+            c.cli,
+            "VAULT_ADDR=http://127.0.0.1:8200 vault kv get -mount=secret app/db"
+        );
+        assert_eq!(
+            c.curl,
+            "curl -sS -H \"X-Vault-Token: $VAULT_TOKEN\" http://127.0.0.1:8200/v1/secret/data/app/db"
+        );
+        let c = read_commands(
+            "https://v:8200",
+            "team-a/sub",
+            "kv1",
+            "team/a b",
+            KvVersion::V1,
+        );
+        assert_eq!(
+            c.cli,
+            "VAULT_ADDR=https://v:8200 vault kv get -namespace=team-a/sub -mount=kv1 'team/a b'"
+        );
+        assert_eq!(
+            c.curl,
+            "curl -sS -H \"X-Vault-Token: $VAULT_TOKEN\" -H 'X-Vault-Namespace: team-a/sub' 'https://v:8200/v1/kv1/team/a b'"
+        );
+        assert_eq!(sh_quote("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn namespaces_join() {
+        assert_eq!(join_namespace("", "a"), "a");
+        assert_eq!(join_namespace("a/", "/b/"), "a/b");
+        assert_eq!(join_namespace("a", ""), "a");
     }
 
     #[test]

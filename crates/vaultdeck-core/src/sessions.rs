@@ -213,13 +213,16 @@ impl Deck {
         let profile = self.profile(profile_id)?;
         let credential = match typed.clone() {
             Some(c) => c,
-            None => self.stored_credential(&profile.id)?.ok_or_else(|| {
-                Error::Unauthenticated(format!(
-                    "no credential stored for \"{}\"; enter the {}",
-                    profile.name,
-                    credential_label(&profile).to_lowercase()
-                ))
-            })?,
+            None => self
+                .stored_credential(&profile.id)?
+                .or_else(|| chain_credential(&profile))
+                .ok_or_else(|| {
+                    Error::Unauthenticated(format!(
+                        "no credential stored for \"{}\"; enter the {}",
+                        profile.name,
+                        credential_label(&profile).to_lowercase()
+                    ))
+                })?,
         };
         let conn = match Connection::open(&profile, credential).await {
             Ok(c) => c,
@@ -338,6 +341,20 @@ impl Deck {
     /// Mounts visible to the connection's identity.
     pub async fn mounts(&self, profile_id: &str) -> Result<Vec<MountInfo>> {
         self.connection(profile_id)?.mounts().await
+    }
+}
+
+/// An AWS profile without an access key id signs in through the AWS chain (named profile,
+/// env, SSO): it needs no stored credential, so an empty one stands in.
+fn chain_credential(profile: &Profile) -> Option<SecretString> {
+    match &profile.kind {
+        ProfileKind::Aws(a) if !crate::aws::needs_credential(a) => {
+            Some(SecretString::from(String::new()))
+        }
+        ProfileKind::Azure(z) if !crate::azure::needs_credential(z) => {
+            Some(SecretString::from(String::new()))
+        }
+        _ => None,
     }
 }
 

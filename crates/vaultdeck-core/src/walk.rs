@@ -57,6 +57,8 @@ pub async fn walk<F: FnMut(WalkBatch) + Send>(
     on_batch: F,
 ) -> Result<WalkReport> {
     match conn {
+        Connection::Aws(a) => Err(a.unsupported("path walks")),
+        Connection::Azure(z) => Err(z.unsupported("path walks")),
         Connection::Vault(v) => walk_vault(v, path, opts, cancel, on_batch).await,
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use secrecy::ExposeSecret;
 use time::OffsetDateTime;
 use vaultdeck_core::audit::AuditLog;
-use vaultdeck_core::breakglass::{cluster_status, BreakGlassSession, DEFAULT_ROOT_TTL};
+use vaultdeck_core::breakglass::{cluster_status, BreakGlassSession, RootWatch, DEFAULT_ROOT_TTL};
 use vaultdeck_core::capability::BreakGlass;
 use vaultdeck_core::connection::VaultConnection;
 use vaultdeck_core::types::{AuditFilter, ErrorCode};
@@ -139,6 +139,81 @@ async fn session_unseal_generate_root_and_time_box() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
+    // A watched root session is revoked by its watchdog once the (short) time box is over,
+    // with nobody asking; extending first moves the expiry.
+    let a4 = s.generate_root_start(&root, RootFlow::Token).await.unwrap();
+    let mut boxed = None;
+    for k in &shares[2..5] {
+        boxed = s
+            .generate_root_submit(&root, &a4, secret(k), Duration::from_secs(1))
+            .await
+            .unwrap()
+            .1;
+    }
+    let watch = RootWatch::spawn(boxed.expect("third root session"));
+    let now = OffsetDateTime::now_utc();
+    let c3 = watch.client(now).await.unwrap();
+    let (_, first_expiry) = watch.times().await.unwrap();
+    let extended = watch
+        .extend(Duration::from_secs(2), "one more check", now)
+        .await
+        .unwrap();
+    assert_eq!(extended, first_expiry + Duration::from_secs(2));
+    let started = Instant::now();
+    while watch.times().await.is_some() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the watchdog must end the root session"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "revoked before the extended box was over"
+    );
+    let report = watch.last_revocation().expect("watchdog report");
+    assert!(report.revoked && report.verified, "{report:?}");
+    assert!(c3.lookup_self().await.is_err(), "expired root token works");
+    assert!(watch.client(OffsetDateTime::now_utc()).await.is_err());
+    assert_eq!(watch.end().await, Some(report));
+
+    // The cluster view's operations: overview, snapshot to a file, confirmed step-down; all
+    // audited.
+    let ov = vaultdeck_core::cluster::overview(&root).await;
+    assert_eq!(ov.peers.len(), 1, "{ov:?}");
+    assert!(ov.peers[0].leader && ov.is_self_active && ov.ha_enabled);
+    assert_eq!(ov.leader_address.as_deref(), Some(bao.addr()));
+    let snap = dir.path().join("backups/lab.snap");
+    let mut seen = Vec::new();
+    let file = vaultdeck_core::cluster::raft_snapshot(
+        &root,
+        &log,
+        "lab",
+        dir.path(),
+        Some(snap.to_str().unwrap()),
+        &mut |b| seen.push(b),
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+    let bytes = std::fs::read(&snap).unwrap();
+    assert_eq!(file.bytes, bytes.len() as u64);
+    assert_eq!(&bytes[..2], &[0x1f, 0x8b], "gzip");
+    assert_eq!(seen.last().copied(), Some(file.bytes));
+    assert!(!dir.path().join("backups/lab.snap.part").exists());
+    let e = vaultdeck_core::cluster::step_down(&root, &log, "lab", "prod")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    vaultdeck_core::cluster::step_down(&root, &log, "lab", "lab")
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while conn.node_status().await.state != Some(NodeState::Active) {
+        assert!(Instant::now() < deadline, "not active after step-down");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     // Emergency seal needs the cluster name typed.
     let e = s.seal(&root, "prod").await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidInput);
@@ -159,9 +234,12 @@ async fn session_unseal_generate_root_and_time_box() {
         "breakglass.generate_root.update",
         "breakglass.generate_root.complete",
         "breakglass.root.extend",
+        "breakglass.root.expired",
         "breakglass.root.revoke",
         "breakglass.seal",
         "breakglass.session.end",
+        "cluster.raft_snapshot",
+        "cluster.step_down",
     ] {
         assert!(actions.contains(&want), "{want} missing from {actions:?}");
     }

@@ -407,3 +407,115 @@ async fn dynamic_credentials_issue_and_revoke() {
     assert!(!text.contains(c.password.expose_secret()));
     assert!(text.contains("creds.issue"));
 }
+
+/// A token that may list `sys/leases/lookup/*` except one sub-prefix: the walk skips the
+/// denied prefix, counts it, and still finds every lease elsewhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inventory_skips_and_counts_a_denied_sub_prefix() {
+    let dev = vaultdeck_testkit::openbao_dev();
+    let root = dev.client().unwrap();
+    root.write("sys/auth/userpass", &json!({"type": "userpass"}))
+        .await
+        .unwrap();
+    root.write(
+        "auth/userpass/users/walker",
+        &json!({"password": "walker-pw", "token_ttl": "1h"}),
+    )
+    .await
+    .unwrap();
+    // Leases under two prefixes: auth/token/create/ (3) and auth/userpass/login/walker/ (2).
+    for _ in 0..3 {
+        root.create_token(&TokenRequest {
+            policies: vec!["default".into()],
+            ..TokenRequest::default()
+        })
+        .await
+        .unwrap();
+    }
+    for _ in 0..2 {
+        root.write(
+            "auth/userpass/login/walker",
+            &json!({"password": "walker-pw"}),
+        )
+        .await
+        .unwrap();
+    }
+    root.write(
+        "sys/policies/acl/lease-walk-partial",
+        &json!({"policy": r#"
+path "sys/leases/lookup" { capabilities = ["list", "sudo", "update"] }
+path "sys/leases/lookup/*" { capabilities = ["list", "sudo"] }
+path "sys/leases/lookup/auth/userpass/*" { capabilities = ["deny"] }
+"#}),
+    )
+    .await
+    .unwrap();
+    let t = root
+        .create_token(&TokenRequest {
+            policies: vec!["lease-walk-partial".into()],
+            ..TokenRequest::default()
+        })
+        .await
+        .unwrap();
+    let partial = Connection::Vault(VaultConnection::from_client(
+        root.with_token(t.client_token),
+    ));
+    let rootc = Connection::Vault(VaultConnection::from_client(root.clone()));
+    let (opts, cancel) = (InventoryOptions::default(), CancellationToken::new());
+
+    // Root sees both prefixes.
+    let (all, r) = leases::collect(&rootc, "", &opts, &cancel).await.unwrap();
+    assert_eq!(r.progress.prefixes_denied, 0);
+    let userpass = all
+        .iter()
+        .filter(|l| l.id.starts_with("auth/userpass/login/walker/"))
+        .count();
+    assert_eq!(userpass, 2, "{all:?}");
+
+    // The partial token: userpass is skipped and counted, the token leases are all there.
+    let (seen, r) = leases::collect(&partial, "", &opts, &cancel).await.unwrap();
+    assert_eq!(r.progress.prefixes_denied, 1, "{r:?}");
+    assert_eq!(r.denied_prefixes, ["auth/userpass/"]);
+    assert!(seen.iter().all(|l| !l.id.starts_with("auth/userpass/")));
+    let token_leases = |v: &[leases::LeaseEntry]| {
+        v.iter()
+            .filter(|l| l.id.starts_with("auth/token/create/"))
+            .count()
+    };
+    assert!(token_leases(&seen) >= 4, "{seen:?}"); // 3 + the partial token itself
+    assert_eq!(token_leases(&seen), token_leases(&all));
+    assert_eq!(seen.len() + userpass, all.len());
+
+    // The policy the error message suggests is enough to walk everything.
+    root.write(
+        "sys/policies/acl/lease-walk-hint",
+        &json!({"policy": format!(
+            "{}\npath \"sys/leases/lookup\" {{ capabilities = [\"update\"] }}",
+            leases::LEASE_LIST_POLICY
+        )}),
+    )
+    .await
+    .unwrap();
+    let h = root
+        .create_token(&TokenRequest {
+            policies: vec!["lease-walk-hint".into()],
+            ..TokenRequest::default()
+        })
+        .await
+        .unwrap();
+    let hinted = Connection::Vault(VaultConnection::from_client(
+        root.with_token(h.client_token),
+    ));
+    let (everything, r) = leases::collect(&hinted, "", &opts, &cancel).await.unwrap();
+    assert_eq!(r.progress.prefixes_denied, 0);
+    assert!(
+        everything.len() > all.len(),
+        "the hinted policy does not walk everything"
+    );
+
+    // Denied at the root of the walk: still the clear error, not an empty view.
+    let e = leases::collect(&partial, "auth/userpass", &opts, &cancel)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PermissionDenied);
+}

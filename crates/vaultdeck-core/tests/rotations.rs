@@ -97,6 +97,27 @@ async fn database_root_and_static_role_rotation() {
         profile: "test",
     };
 
+    // The screen's targets: connections and static roles with health against a maximum age.
+    let now = time::OffsetDateTime::now_utc();
+    let dt = rotations::db_targets(&conn, "database", now, 90)
+        .await
+        .unwrap();
+    assert_eq!(dt.connections.len(), 1);
+    assert_eq!(dt.connections[0].name, "pg");
+    assert_eq!(dt.connections[0].plugin_name, "postgresql-database-plugin");
+    assert_eq!(dt.connections[0].allowed_roles, ["*"]);
+    assert_eq!(dt.static_roles.len(), 1);
+    let h = &dt.static_roles[0].health;
+    assert!(h.last_rotated.is_some() && !h.stale, "{h:?}");
+    assert!(h.age_secs.unwrap() < 600, "{h:?}");
+    let later = now + time::Duration::days(91);
+    let dt = rotations::db_targets(&conn, "database/", later, 90)
+        .await
+        .unwrap();
+    assert!(
+        dt.static_roles[0].health.stale,
+        "91 days later the role is stale"
+    );
     let roles = conn.static_roles("database").await.unwrap();
     assert_eq!(roles.len(), 1);
     assert_eq!(roles[0].username, "app_static");
@@ -197,6 +218,25 @@ async fn transit_kv_and_bulk_plan() {
     let keys = conn.transit_keys("transit-rot").await.unwrap();
     assert_eq!(keys.len(), 1);
     assert_eq!(keys[0].min_decryption_version, 2);
+    // The newest version's creation time is the key's last rotation.
+    let now = time::OffsetDateTime::now_utc();
+    let targets = rotations::transit_targets(&conn, "transit-rot", now, 30)
+        .await
+        .unwrap();
+    let kt = &targets.keys[0];
+    assert_eq!(kt.decrypt_versions, [2, 3]);
+    assert_eq!(kt.encrypt_versions, [3]);
+    assert!(kt.health.age_secs.unwrap() < 600, "{:?}", kt.health);
+    assert!(!kt.health.stale);
+    let stale =
+        rotations::transit_targets(&conn, "transit-rot", now + time::Duration::days(31), 30)
+            .await
+            .unwrap();
+    assert!(stale.keys[0].health.stale);
+    let e = rotations::transit_key(&conn, "transit-rot", "missing")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound);
 
     // KV value rotation through the audited secret store.
     let store = Audited::new(conn.clone(), log.clone(), "test");
@@ -226,6 +266,23 @@ async fn transit_kv_and_bulk_plan() {
         .await
         .unwrap();
     assert_eq!(user.expose_secret(), "alice");
+    // The KV target: key names and version, never values; the previous version stays.
+    let kt = rotations::kv_target(
+        &store,
+        "secret/rot/app",
+        time::OffsetDateTime::now_utc(),
+        90,
+    )
+    .await
+    .unwrap();
+    assert_eq!(kt.current_version, Some(2));
+    assert_eq!(kt.keys, ["pass", "user"]);
+    assert!(!kt.health.stale && kt.health.age_secs.is_some());
+    let old = store
+        .read_key("secret/rot/app", "pass", Some(1))
+        .await
+        .unwrap();
+    assert_eq!(old.expose_secret(), "old");
 
     // Bulk plan: dry run, then stop-on-error after a failing step.
     let plan = RotationPlan {
@@ -264,7 +321,65 @@ async fn transit_kv_and_bulk_plan() {
     assert_eq!(st, [StepStatus::Ok, StepStatus::Failed, StepStatus::Ok]);
     assert_eq!(results[2].detail, "version 3");
 
+    // Cancelled before it starts: every step skipped, nothing rotated.
+    let before = conn.transit_keys("transit-rot").await.unwrap()[0].latest_version;
+    let stop = CancellationToken::new();
+    stop.cancel();
+    let skipped = rotations::execute_plan(&conn, &store, audit, &plan, false, &stop, |_| {}).await;
+    assert!(skipped.iter().all(|r| r.status == StepStatus::Skipped));
+    assert_eq!(
+        conn.transit_keys("transit-rot").await.unwrap()[0].latest_version,
+        before
+    );
+
+    // Cancelled during the run (after the first step): the rest is skipped.
+    let mid = CancellationToken::new();
+    let partial =
+        rotations::execute_plan(&conn, &store, audit, &plan, false, &mid, |_| mid.cancel()).await;
+    let st: Vec<_> = partial.iter().map(|r| r.status).collect();
+    assert_eq!(
+        st,
+        [StepStatus::Ok, StepStatus::Skipped, StepStatus::Skipped]
+    );
+    assert_eq!(
+        conn.transit_keys("transit-rot").await.unwrap()[0].latest_version,
+        before + 1
+    );
+
+    // The plan checks and the exported report (Markdown + JSON, audited, no values).
+    let e = rotations::check_plan(&RotationPlan::default(), &[]).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    let with_root = RotationPlan {
+        steps: vec![RotationStep::DbRoot {
+            mount: "database".into(),
+            connection: "pg".into(),
+        }],
+    };
+    assert!(rotations::check_plan(&with_root, &["p".into()]).is_err());
+    rotations::check_plan(&with_root, &["pg".into()]).unwrap();
+    let preview = rotations::preview(&plan);
+    assert!(preview.runnable);
+    assert_eq!(preview.steps[0].target, "transit:transit-rot/keys/app");
+    let now = time::OffsetDateTime::now_utc();
+    let report = rotations::run_report("test".into(), now, 12, false, false, results);
+    assert_eq!((report.ok, report.failed, report.skipped), (2, 1, 0));
+    let out = dir.path().join("reports");
+    let files =
+        rotations::export_report(audit, dir.path(), &report, Some(out.to_str().unwrap()), now)
+            .unwrap();
+    let md = std::fs::read_to_string(&files.markdown.path).unwrap();
+    assert!(
+        md.contains("| 2 | rotate static role transit-rot/static-roles/missing | failed |"),
+        "{md}"
+    );
+    assert!(md.contains("2 ok, 1 failed, 0 skipped"));
+    let json: vaultdeck_types::RotationRunReport =
+        serde_json::from_str(&std::fs::read_to_string(&files.json.path).unwrap()).unwrap();
+    assert_eq!(json, report);
+    assert!(!md.contains(pass.expose_secret()));
+
     let text = std::fs::read_to_string(log.path()).unwrap();
     assert!(!text.contains(pass.expose_secret()));
     assert!(text.contains("rotate.plan") && text.contains("transit.config"));
+    assert!(text.contains("rotate.report"));
 }

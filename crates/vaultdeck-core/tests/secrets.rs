@@ -324,7 +324,9 @@ async fn v2_cas_patch_versions_diff_rollback_and_their_audit_trail() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kv_v1_is_browsable_and_says_what_it_cannot_do() {
     let conn = root_conn();
-    let Connection::Vault(v) = &conn;
+    let Connection::Vault(v) = &conn else {
+        unreachable!("a Vault connection")
+    };
     let mounts = v.client().read("sys/mounts").await.unwrap().unwrap();
     if mounts["data"].get("core-kv1/").is_none() {
         v.client()
@@ -410,7 +412,9 @@ path "secret/metadata/core-acl/locked/*" { capabilities = ["deny"] }
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_namespace_connection_sees_its_own_tree() {
     let conn = root_conn();
-    let Connection::Vault(v) = &conn;
+    let Connection::Vault(v) = &conn else {
+        unreachable!("a Vault connection")
+    };
     let _ = v.client().write("sys/namespaces/core-ns", &json!({})).await;
     let ns = v.with_namespace("core-ns");
     let mounts = ns.client().read("sys/mounts").await.unwrap().unwrap();
@@ -432,4 +436,310 @@ async fn a_namespace_connection_sees_its_own_tree() {
         matches!(e.code(), ErrorCode::PermissionDenied | ErrorCode::NotFound),
         "{e}"
     );
+}
+
+/// Runs a read command as a shell would, with the token only in `VAULT_TOKEN`; the vault CLI
+/// is OpenBao's `bao`, which takes the same flags and environment.
+fn run_read_command(cmd: &str, token: &str) -> String {
+    let bao = vaultdeck_vault::find_bao_binary().unwrap();
+    let cmd = cmd.replace(" vault kv get", &format!(" {} kv get", bao.display()));
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&cmd)
+        .env("VAULT_TOKEN", token)
+        .env_remove("BAO_TOKEN")
+        .env_remove("BAO_ADDR")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn audit_details(deck: &Deck, action: &str) -> Vec<String> {
+    deck.audit()
+        .list(&AuditFilter {
+            action: Some(action.to_owned()),
+            ..AuditFilter::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e.target.unwrap_or_default(),
+                e.detail.unwrap_or_default(),
+                e.outcome
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_never_overwrites_on_kv_v2_or_v1() {
+    use vaultdeck_core::secrets::Created;
+    let (_dir, deck, store) = deck_store().await;
+    let Connection::Vault(v) = store.inner() else {
+        unreachable!("a Vault connection")
+    };
+    let _ = v
+        .client()
+        .write(
+            "sys/mounts/core-kv1",
+            &json!({"type": "kv", "options": {"version": "1"}}),
+        )
+        .await;
+
+    // KV v2: cas=0.
+    let first = data(&[("user", "alice"), ("pass", SENTINEL)]);
+    let out = store.create("secret/core-create/db", &first).await.unwrap();
+    assert_eq!(
+        out,
+        Created::Written(vaultdeck_types::WriteOutcome {
+            path: "secret/core-create/db".into(),
+            version: Some(1)
+        })
+    );
+    let again = store
+        .create("secret/core-create/db", &data(&[("user", "mallory")]))
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        Created::AlreadyExists("secret/core-create/db".into())
+    );
+    let kept = store.read_all("secret/core-create/db", None).await.unwrap();
+    assert_eq!(kept.version, Some(1), "no second version was written");
+    assert_eq!(kept.data.get("user").unwrap().expose(), "alice");
+
+    // KV v1: checked by listing the parent first.
+    let out = store.create("core-kv1/team/a", &first).await.unwrap();
+    assert!(matches!(out, Created::Written(_)), "{out:?}");
+    let again = store
+        .create("core-kv1/team/a", &data(&[("user", "mallory")]))
+        .await
+        .unwrap();
+    assert_eq!(again, Created::AlreadyExists("core-kv1/team/a".into()));
+    let kept = store.read_all("core-kv1/team/a", None).await.unwrap();
+    assert_eq!(kept.data.get("user").unwrap().expose(), "alice");
+    // A folder of the same name does not count as the secret existing.
+    let out = store
+        .create("core-kv1/team", &data(&[("k", "v")]))
+        .await
+        .unwrap();
+    assert!(matches!(out, Created::Written(_)), "{out:?}");
+
+    // Bad input: clear errors, nothing written.
+    for (path, d) in [
+        ("secret/core-create/", data(&[("k", "v")])),
+        ("secret/core-create//x", data(&[("k", "v")])),
+        ("secret/core-create/empty", SecretData::new()),
+        ("secret/core-create/blank", data(&[(" ", "v")])),
+    ] {
+        let e = store.create(path, &d).await.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput, "{path}: {e}");
+    }
+    assert!(store
+        .list("secret/core-create")
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.name == "db"));
+
+    let audit = audit_details(&deck, "kv.create");
+    assert!(
+        audit
+            .iter()
+            .any(|d| d.contains("secret/core-create/db") && d.contains("already exists")),
+        "{audit:?}"
+    );
+    let text = std::fs::read_to_string(deck.audit().path()).unwrap();
+    assert!(!text.contains(SENTINEL));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_as_json_is_one_audited_reveal_and_the_read_commands_work() {
+    let (_dir, deck, store) = deck_store().await;
+    store
+        .write(
+            "secret/core-json/db",
+            &data(&[("user", "alice"), ("pass", SENTINEL)]),
+            None,
+        )
+        .await
+        .unwrap();
+    let (json_text, version) = store
+        .reveal_json("secret/core-json/db", None)
+        .await
+        .unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(json_text.expose_secret()).unwrap();
+    assert_eq!(parsed, json!({"user": "alice", "pass": SENTINEL}));
+    assert_eq!(version.version, Some(1));
+    let audit = audit_details(&deck, "kv.reveal");
+    assert!(
+        audit
+            .iter()
+            .any(|d| d.contains("all keys (pass,user)") && d.contains("copied as JSON")),
+        "{audit:?}"
+    );
+
+    // The curl command really reads the secret, with the token only from $VAULT_TOKEN.
+    let bao = vaultdeck_testkit::shared_openbao_dev();
+    let cmds = store.read_commands("secret/core-json/db").await.unwrap();
+    assert!(!cmds.curl.contains(bao.root_token.expose_secret()));
+    assert!(
+        cmds.cli.contains("-mount=secret core-json/db"),
+        "{}",
+        cmds.cli
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&cmds.curl)
+        .env("VAULT_TOKEN", bao.root_token.expose_secret())
+        .output()
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["data"]["data"]["user"], "alice", "{}", cmds.curl);
+    let table = run_read_command(&cmds.cli, bao.root_token.expose_secret());
+    assert!(table.contains("alice"), "{table}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nested_namespaces_are_listed_and_browsed_through_the_header() {
+    use vaultdeck_core::secrets::{in_namespace, list_namespaces};
+    let conn = root_conn();
+    let Connection::Vault(v) = &conn else {
+        unreachable!("a Vault connection")
+    };
+    let _ = v
+        .client()
+        .write("sys/namespaces/core-nsl", &json!({}))
+        .await;
+    let parent = v.client().with_namespace("core-nsl");
+    let _ = parent.write("sys/namespaces/child", &json!({})).await;
+    let (all, note) = list_namespaces(&conn).await.unwrap();
+    assert!(note.is_none(), "{note:?}");
+    assert!(
+        all.contains(&"core-nsl".to_owned()) && all.contains(&"core-nsl/child".to_owned()),
+        "{all:?}"
+    );
+
+    let child = in_namespace(&conn, "core-nsl/child");
+    let Connection::Vault(cv) = &child else {
+        unreachable!("a Vault connection")
+    };
+    assert_eq!(cv.client().namespace(), "core-nsl/child");
+    let _ = cv
+        .client()
+        .write("sys/mounts/kv", &json!({"type": "kv-v2"}))
+        .await;
+    child
+        .write("kv/deep/x", &data(&[("k", "v")]), None)
+        .await
+        .unwrap();
+    assert_eq!(child.list("kv/deep").await.unwrap()[0].path, "kv/deep/x");
+    // Relative to the connection's own namespace: from core-nsl, "child" is the same place.
+    let from_parent = in_namespace(
+        &Connection::Vault(VaultConnection::from_client(parent.clone())),
+        "child",
+    );
+    assert_eq!(
+        from_parent.subkeys("kv/deep/x", None).await.unwrap().keys,
+        ["k"]
+    );
+    let (below_parent, _) = list_namespaces(&Connection::Vault(VaultConnection::from_client(
+        parent.clone(),
+    )))
+    .await
+    .unwrap();
+    assert_eq!(below_parent, ["child"]);
+
+    // The read commands carry the namespace, and curl reads the secret through it.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Audited::new(child, AuditLog::new(dir.path().join("a.jsonl")), "ns");
+    let cmds = store.read_commands("kv/deep/x").await.unwrap();
+    assert!(
+        cmds.cli.contains("-namespace=core-nsl/child"),
+        "{}",
+        cmds.cli
+    );
+    let bao = vaultdeck_testkit::shared_openbao_dev();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&cmds.curl)
+        .env("VAULT_TOKEN", bao.root_token.expose_secret())
+        .output()
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["data"]["data"]["k"], "v", "{}", cmds.curl);
+    let table = run_read_command(&cmds.cli, bao.root_token.expose_secret());
+    assert!(table.contains("k ") && table.contains('v'), "{table}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_name_search_reads_key_names_only_streams_and_is_audited() {
+    let (_dir, deck, store) = deck_store().await;
+    for (p, keys) in [
+        ("secret/core-keys/a", vec!["db_password", "user"]),
+        ("secret/core-keys/b/c", vec!["API_PASSWORD"]),
+        ("secret/core-keys/d", vec!["other"]),
+    ] {
+        let d: SecretData = keys
+            .iter()
+            .map(|k| (k.to_string(), SecretValue::string(SENTINEL)))
+            .collect();
+        store.write(p, &d, None).await.unwrap();
+    }
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let mut batches = Vec::new();
+    let report = store
+        .search_key_names("secret/core-keys/", "Pass", &cancel, |b| batches.push(b))
+        .await
+        .unwrap();
+    assert!(!report.cancelled && !report.values_read);
+    assert_eq!(report.progress.secrets_found, 3);
+    assert_eq!(report.progress.secrets_read, 3);
+    assert_eq!(report.progress.matches, 2);
+    let mut hits: Vec<(String, Vec<String>)> = batches
+        .iter()
+        .flat_map(|b| b.hits.iter().map(|h| (h.path.clone(), h.keys.clone())))
+        .collect();
+    hits.sort();
+    assert_eq!(
+        hits,
+        [
+            (
+                "secret/core-keys/a".to_owned(),
+                vec!["db_password".to_owned()]
+            ),
+            (
+                "secret/core-keys/b/c".to_owned(),
+                vec!["API_PASSWORD".to_owned()]
+            ),
+        ]
+    );
+    let audit = audit_details(&deck, "kv.search.keys");
+    assert!(
+        audit
+            .iter()
+            .any(|d| d.contains("3 secrets read (key names only); 2 matched")),
+        "{audit:?}"
+    );
+
+    // An empty query is refused; a cancelled search stops and says so.
+    let e = store
+        .search_key_names("secret/core-keys/", "  ", &cancel, |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    cancel.cancel();
+    let r = store
+        .search_key_names("secret/core-keys/", "pass", &cancel, |_| {})
+        .await
+        .unwrap();
+    assert!(r.cancelled);
+    assert_eq!(r.progress.matches, 0);
 }

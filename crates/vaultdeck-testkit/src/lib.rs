@@ -1,5 +1,5 @@
-//! Real peers for Vaultdeck's tests: OpenBao (dev and raft), PostgreSQL and a Secret Service
-//! (private D-Bus session + gnome-keyring).
+//! Real peers for Vaultdeck's tests: OpenBao (dev and raft), PostgreSQL, a Secret Service
+//! (private D-Bus session + gnome-keyring) and a moto server (AWS).
 //!
 //! Every peer runs on free loopback ports with its own private temp dir, is stopped when its
 //! handle is dropped, and also dies with the test process (the child gets a parent-death
@@ -25,6 +25,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod azure;
+mod moto;
 mod openbao;
 mod openbao_audit;
 mod postgres;
@@ -35,6 +37,8 @@ use std::sync::LazyLock;
 
 use vaultdeck_vault::dev::DevServer;
 
+pub use azure::{AzureKeyVault, AzureServerConfig};
+pub use moto::{moto_server_path, Moto, MOTO_BIN_ENV, MOTO_VERSION};
 pub use openbao::OpenBaoRaft;
 pub use openbao_audit::OpenBaoAudited;
 pub use postgres::{Postgres, PG_BINDIR_ENV, VAULT_ADMIN_ROLE};

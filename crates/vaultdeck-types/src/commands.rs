@@ -121,6 +121,10 @@ pub fn all_commands() -> Vec<&'static str> {
         crate::POLICY_REVIEW_COMMANDS,
         crate::BREAKGLASS_COMMANDS,
         crate::BREAKGLASS_LAUNCH_COMMANDS,
+        crate::CLUSTER_COMMANDS,
+        crate::ROTATION_COMMANDS,
+        crate::AWS_COMMANDS,
+        crate::AZURE_COMMANDS,
     ]
     .concat()
 }

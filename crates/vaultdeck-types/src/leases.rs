@@ -40,6 +40,9 @@ pub struct LeaseScanProgress {
     pub leases_looked_up: u64,
     /// Leases gone (expired or revoked) before their lookup.
     pub vanished: u64,
+    /// Sub-prefixes the token may not list (403): skipped, the scan went on.
+    #[serde(default)]
+    pub prefixes_denied: u64,
 }
 
 /// Leases looked up since the previous batch, with progress.
@@ -265,9 +268,10 @@ fn default_db_mount() -> String {
     "database".to_owned()
 }
 
-/// Freshly issued database credentials. The password is a [`RevealedValue`] (redacted
-/// `Debug`, zeroized on drop) that the UI keeps masked until revealed and drops after
-/// `hide_after_secs`.
+/// Freshly issued database credentials, without the password: the backend holds it in
+/// memory (until the lease is revoked through the app, the connection closes, or the lease
+/// expires) and hands it out only through [`RevealIssuedPassword`] or, without it entering the
+/// webview, [`CopyIssuedPassword`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedCredentials {
     /// The lease; revoking it drops the database user.
@@ -278,15 +282,44 @@ pub struct IssuedCredentials {
     pub renewable: bool,
     /// Database user name.
     pub username: String,
-    /// Database password.
+}
+
+/// Names credentials issued through the app on a profile's connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCredsRef {
+    /// Profile id.
+    pub profile_id: String,
+    /// The lease id the issue returned.
+    pub lease_id: String,
+}
+
+/// The password of issued credentials, revealed on request (audited as `creds.reveal`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevealedIssuedPassword {
+    /// The lease id.
+    pub lease_id: String,
+    /// The database password (redacted `Debug`, zeroized on drop).
     pub password: crate::RevealedValue,
-    /// Seconds after which the UI hides (and forgets) the revealed password.
+    /// Seconds after which the UI hides (and forgets) it again.
     pub hide_after_secs: u32,
+}
+
+/// The password of issued credentials was copied to the clipboard by the backend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopiedIssuedPassword {
+    /// The lease id.
+    pub lease_id: String,
+    /// Seconds after which the clipboard is cleared (if it still holds the password).
+    pub clear_after_secs: u32,
 }
 
 crate::commands! {
     /// Dynamic database credentials.
     CREDS_COMMANDS;
-    /// Issue credentials from a database role (audited as `creds.issue`; revoke them with `revoke_lease`).
+    /// Issue credentials from a database role (audited as `creds.issue`; revoke them with `revoke_lease`); the password stays in the backend.
     IssueDbCredentials = "issue_db_credentials": IssueCredsArgs => IssuedCredentials;
+    /// Reveal the password of credentials issued through the app (audited as `creds.reveal`); `NotFound` once it is no longer held.
+    RevealIssuedPassword = "reveal_issued_password": IssuedCredsRef => RevealedIssuedPassword;
+    /// Copy that password to the clipboard from the backend (audited as `creds.reveal`), cleared after the clipboard timeout if still ours.
+    CopyIssuedPassword = "copy_issued_password": IssuedCredsRef => CopiedIssuedPassword;
 }

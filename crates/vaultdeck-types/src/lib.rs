@@ -11,23 +11,29 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+mod aws;
+mod azure;
 mod breakglass;
 mod commands;
 mod error;
 mod leases;
 mod policy;
 mod profile;
+mod rotations;
 mod secret;
 mod secrets;
 mod status;
 
 pub use audit::*;
+pub use aws::*;
+pub use azure::*;
 pub use breakglass::*;
 pub use commands::*;
 pub use error::*;
 pub use leases::*;
 pub use policy::*;
 pub use profile::*;
+pub use rotations::*;
 pub use secret::*;
 pub use secrets::*;
 pub use status::*;

@@ -130,7 +130,18 @@ pub struct AzureProfile {
     /// Tenant id for client-secret or device-code sign-in.
     #[serde(default)]
     pub tenant_id: Option<String>,
-    /// Client (application) id for client-secret sign-in (secret in the keychain).
+    /// Client (application) id for client-secret sign-in (secret in the keychain), the public
+    /// client of a device-code sign-in, or a user-assigned managed identity.
     #[serde(default)]
     pub client_id: Option<String>,
+    /// How to sign in (default: the Azure CLI's login).
+    #[serde(default)]
+    pub auth: crate::AzureAuth,
+    /// Entra ID authority host (default `https://login.microsoftonline.com`); for sovereign
+    /// clouds and tests.
+    #[serde(default)]
+    pub authority_host: Option<String>,
+    /// Path of a PEM CA bundle to trust instead of the system roots (tests, TLS proxies).
+    #[serde(default)]
+    pub ca_bundle: Option<String>,
 }

@@ -207,6 +207,230 @@ pub struct SearchResults {
     pub indexed: usize,
 }
 
+// ------------------------------------------------------------------- settings, create, copy
+
+/// How long a revealed value stays visible and a copied one stays in the clipboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretTimeouts {
+    /// Seconds a revealed value stays on screen (default 30).
+    pub reveal_secs: u32,
+    /// Seconds a copied value stays in the clipboard (default 20).
+    pub clipboard_secs: u32,
+}
+
+impl SecretTimeouts {
+    /// The shortest timeout accepted, in seconds.
+    pub const MIN_SECS: u32 = 1;
+    /// The longest timeout accepted, in seconds (10 minutes).
+    pub const MAX_SECS: u32 = 600;
+
+    /// `Err` naming the field and the allowed range when a value is out of range.
+    pub fn validate(&self) -> Result<(), String> {
+        let check = |name: &str, v: u32| {
+            if (Self::MIN_SECS..=Self::MAX_SECS).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{name} must be between {} and {} seconds (got {v})",
+                    Self::MIN_SECS,
+                    Self::MAX_SECS
+                ))
+            }
+        };
+        check("reveal timeout", self.reveal_secs)?;
+        check("clipboard timeout", self.clipboard_secs)
+    }
+}
+
+impl Default for SecretTimeouts {
+    fn default() -> Self {
+        Self {
+            reveal_secs: 30,
+            clipboard_secs: 20,
+        }
+    }
+}
+
+/// The saved timeouts and the ones in force (environment variables override the file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretSettings {
+    /// What the settings file holds (defaults when there is none).
+    pub saved: SecretTimeouts,
+    /// What applies now.
+    pub effective: SecretTimeouts,
+    /// Environment variables overriding a saved value (`VAULTDECK_REVEAL_SECS`, ...).
+    pub env_overrides: Vec<String>,
+}
+
+/// Save the reveal / clipboard timeouts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveSecretSettingsArgs {
+    /// The new timeouts.
+    pub timeouts: SecretTimeouts,
+}
+
+/// Create a new secret; never overwrites an existing one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateSecretArgs {
+    /// Profile id of the open connection.
+    pub profile_id: String,
+    /// Mount plus path of the new secret (`secret/app/db`).
+    pub path: String,
+    /// Its fields (at least one).
+    pub data: BTreeMap<String, SecretField>,
+}
+
+/// A whole secret copied to the clipboard as JSON (by the backend).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopiedSecret {
+    /// Secret path.
+    pub path: String,
+    /// The keys copied.
+    pub keys: Vec<String>,
+    /// The version copied (`None` on KV v1).
+    pub version: Option<u64>,
+    /// Seconds after which the clipboard is cleared (if it still holds the JSON).
+    pub clear_after_secs: u32,
+}
+
+/// Which read command to copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretCommandKind {
+    /// `vault kv get ...`.
+    Cli,
+    /// `curl ... $VAULT_TOKEN ...`.
+    Curl,
+}
+
+/// Copy the command that reads a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopySecretCommandArgs {
+    /// Profile id of the open connection.
+    pub profile_id: String,
+    /// Secret path.
+    pub path: String,
+    /// Which command goes to the clipboard.
+    pub kind: SecretCommandKind,
+}
+
+/// The commands that read a secret. No token in them: they use `$VAULT_TOKEN`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretReadCommands {
+    /// The vault CLI command.
+    pub cli: String,
+    /// The curl command.
+    pub curl: String,
+}
+
+/// The namespaces below the connection's own, and the one the explorer browses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamespaceList {
+    /// The namespace being browsed (`""` = the profile's own).
+    pub current: String,
+    /// Child namespaces at any depth (`team-a`, `team-a/sub`), sorted; empty when the server
+    /// has none or the token may not list them.
+    pub namespaces: Vec<String>,
+    /// Why the list is incomplete (a namespace the token may not list), if it is.
+    pub note: Option<String>,
+}
+
+/// Browse another namespace on this connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetNamespaceArgs {
+    /// Profile id of the open connection.
+    pub profile_id: String,
+    /// Namespace relative to the profile's (`""` = the profile's own).
+    pub namespace: String,
+}
+
+/// Search key names inside every secret under a folder (opt-in: it reads every secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartKeySearchArgs {
+    /// Profile id of the open connection.
+    pub profile_id: String,
+    /// Mount or folder to search (`secret/` or `secret/app/`).
+    pub path: String,
+    /// Text the key names must contain (case-insensitive).
+    pub query: String,
+    /// An id the caller picks, for [`CancelJobArgs`].
+    pub job_id: String,
+}
+
+/// One secret with matching key names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyNameHit {
+    /// Secret path.
+    pub path: String,
+    /// Its key names that match, sorted.
+    pub keys: Vec<String>,
+}
+
+/// Where a key-name search stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeySearchProgress {
+    /// Secret paths found by the walk so far.
+    pub secrets_found: u64,
+    /// Secrets whose key names were read.
+    pub secrets_read: u64,
+    /// Secrets that could not be read (denied, deleted).
+    pub unreadable: u64,
+    /// Secrets with a matching key.
+    pub matches: u64,
+}
+
+/// Hits since the previous batch, with progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeySearchBatch {
+    /// New hits.
+    pub hits: Vec<KeyNameHit>,
+    /// Progress after this batch.
+    pub progress: KeySearchProgress,
+}
+
+/// How a key-name search ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeySearchReport {
+    /// The searched path.
+    pub root: String,
+    /// Final progress.
+    pub progress: KeySearchProgress,
+    /// Values were read to learn key names (KV v1 has no key-names endpoint).
+    pub values_read: bool,
+    /// The search was cancelled; the hits so far are a partial result.
+    pub cancelled: bool,
+    /// Wall time.
+    pub elapsed_ms: u64,
+}
+
+/// Checks the path of a new secret relative to its mount (`app/db`): not empty, no leading or
+/// trailing `/`, no empty, `.` or `..` segment, no control characters. `Err` says what to fix.
+pub fn validate_secret_name(rel: &str) -> Result<(), String> {
+    if rel.trim().is_empty() {
+        return Err("type the secret's path after the mount, e.g. app/db".into());
+    }
+    if rel.starts_with('/') || rel.ends_with('/') {
+        return Err("a secret path cannot start or end with / (that would be a folder)".into());
+    }
+    if rel.chars().any(char::is_control) {
+        return Err("the path contains a control character".into());
+    }
+    for seg in rel.split('/') {
+        if seg.is_empty() {
+            return Err("the path has an empty segment (//)".into());
+        }
+        if seg == "." || seg == ".." {
+            return Err(format!("the path segment {seg} is not allowed"));
+        }
+        if seg.trim() != seg {
+            return Err(format!(
+                "the path segment \"{seg}\" starts or ends with a space"
+            ));
+        }
+    }
+    Ok(())
+}
+
 // ------------------------------------------------------------------------------------ args
 
 /// A path on a connection: a folder to list (`secret/app/`) or a secret (`secret/app/db`).
@@ -495,11 +719,63 @@ crate::commands! {
     DeleteSecretMetadata = "delete_secret_metadata": DeleteMetadataArgs => ();
     /// Change max versions, CAS requirement, delete-after and custom metadata.
     WriteSecretMetadata = "write_secret_metadata": WriteMetadataArgs => ();
+    /// The reveal and clipboard timeouts (saved and in force).
+    GetSecretSettings = "get_secret_settings": crate::NoArgs => SecretSettings;
+    /// Save the reveal and clipboard timeouts in the config dir.
+    SaveSecretSettings = "save_secret_settings": SaveSecretSettingsArgs => SecretSettings;
+    /// Create a secret that must not exist yet (KV v2: `cas=0`; KV v1: checked first).
+    CreateSecret = "create_secret": CreateSecretArgs => WriteOutcome;
+    /// Copy every key of one version to the clipboard as JSON in the backend (one audited
+    /// reveal of all keys); cleared after a timeout if the clipboard still holds it.
+    CopySecretJson = "copy_secret_json": SecretKeysArgs => CopiedSecret;
+    /// The vault CLI and curl commands that read a secret; copies the chosen one.
+    CopySecretCommand = "copy_secret_command": CopySecretCommandArgs => SecretReadCommands;
+    /// Child namespaces (nested) and the one being browsed.
+    ListNamespaces = "list_namespaces": crate::ProfileRef => NamespaceList;
+    /// Browse another namespace (`X-Vault-Namespace` on the explorer's calls).
+    SetSecretsNamespace = "set_secrets_namespace": SetNamespaceArgs => NamespaceList;
+    /// Mounts visible in the namespace being browsed.
+    ListSecretMounts = "list_secret_mounts": crate::ProfileRef => Vec<crate::MountInfo>;
+    /// Search key names inside every secret under a folder (takes the `on_batch` channel of
+    /// [`KeySearchBatch`]es; audited; cancelable with [`CancelJob`]).
+    StartKeySearch = "start_key_search": StartKeySearchArgs => KeySearchReport;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_secret_names_are_checked() {
+        assert!(validate_secret_name("app/db").is_ok());
+        assert!(validate_secret_name("a").is_ok());
+        for bad in [
+            "", " ", "/app", "app/", "a//b", "a/../b", "./a", "a/ b", "a\nb",
+        ] {
+            assert!(validate_secret_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn timeouts_default_and_range() {
+        let d = SecretTimeouts::default();
+        assert_eq!((d.reveal_secs, d.clipboard_secs), (30, 20));
+        assert!(d.validate().is_ok());
+        let e = SecretTimeouts {
+            reveal_secs: 0,
+            clipboard_secs: 20,
+        }
+        .validate()
+        .unwrap_err();
+        assert!(e.contains("reveal"), "{e}");
+        let e = SecretTimeouts {
+            reveal_secs: 5,
+            clipboard_secs: 601,
+        }
+        .validate()
+        .unwrap_err();
+        assert!(e.contains("clipboard"), "{e}");
+    }
 
     #[test]
     fn a_revealed_key_does_not_debug_its_value() {

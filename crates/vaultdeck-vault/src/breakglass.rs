@@ -468,6 +468,40 @@ impl VaultClient {
             .map_err(|e| self.decode_error(&Method::GET, path, format!("servers: {e}")))
     }
 
+    /// Asks the active node to give up leadership (another node takes over).
+    ///
+    /// `PUT /v1/sys/step-down` — <https://openbao.org/api-docs/system/step-down/>
+    #[tracing::instrument(skip_all, fields(addr = %self.address()))]
+    pub async fn step_down(&self) -> Result<(), Error> {
+        self.with_namespace("")
+            .execute(
+                Method::PUT,
+                "sys/step-down",
+                &[],
+                None,
+                Purpose::Normal,
+                &[],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Streams a raft snapshot (a backup of all data, gzip) into `out`; `progress` gets the
+    /// bytes written so far. Returns the size.
+    ///
+    /// `GET /v1/sys/storage/raft/snapshot` —
+    /// <https://openbao.org/api-docs/system/storage/raft/#take-a-snapshot-of-the-raft-cluster>
+    #[tracing::instrument(skip_all, fields(addr = %self.address()))]
+    pub async fn raft_snapshot(
+        &self,
+        out: &mut (dyn std::io::Write + Send),
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64, Error> {
+        self.with_namespace("")
+            .download("sys/storage/raft/snapshot", out, progress)
+            .await
+    }
+
     /// Autopilot's view of the raft cluster.
     ///
     /// `GET /v1/sys/storage/raft/autopilot/state` —

@@ -60,6 +60,18 @@ struct Inner {
     base: Url,
     address: String,
     timeout: Duration,
+    /// The `X-Vault-Index` of the last successful write through this client (HA
+    /// read-your-writes; see [`VaultClient`]).
+    index: std::sync::Mutex<Option<HeaderValue>>,
+}
+
+/// How long a request is retried while a fresh KV v2 mount is "upgrading" (400 on standbys).
+const UPGRADE_RETRY_FOR: Duration = Duration::from_secs(10);
+
+/// A KV mount right after creation answers this on standbys (and on writes through them).
+fn is_kv_upgrading(status: StatusCode, bytes: &[u8]) -> bool {
+    status == StatusCode::BAD_REQUEST
+        && String::from_utf8_lossy(bytes).contains("Waiting for the primary to upgrade")
 }
 
 /// A Vault/OpenBao HTTP client. Cheap to clone: the connection pool is shared.
@@ -69,6 +81,13 @@ struct Inner {
 ///
 /// Every request sends `X-Vault-Request: true`, `X-Vault-Token` when a token is set (except on
 /// logins) and `X-Vault-Namespace` when the namespace is not empty.
+///
+/// HA clusters: redirects (`307` to the active node) are followed with the same method, body
+/// and token. After a successful write the response's `X-Vault-Index` is kept (shared by all
+/// clones) and sent back on every later request with `X-Vault-Inconsistent:
+/// forward-active-node`, so a standby that has not caught up forwards the request instead of
+/// answering stale data (read-your-writes). A `400 Waiting for the primary to upgrade…` from a
+/// freshly created KV v2 mount is retried for up to 10 s.
 #[derive(Clone)]
 pub struct VaultClient {
     inner: Arc<Inner>,
@@ -149,6 +168,7 @@ impl VaultClient {
                 base,
                 address,
                 timeout: cfg.timeout,
+                index: std::sync::Mutex::new(None),
             }),
             namespace: Arc::from(cfg.namespace.trim_matches('/')),
             token: None,
@@ -351,18 +371,48 @@ impl VaultClient {
             (Some(body), None) => req = req.json(body),
             (None, _) => {}
         }
+        let index = self
+            .inner
+            .index
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let Some(index) = index {
+            req = req.header("X-Vault-Index", index).header(
+                "X-Vault-Inconsistent",
+                HeaderValue::from_static("forward-active-node"),
+            );
+        }
         let address = &self.inner.address;
         let timeout = self.inner.timeout.as_secs();
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| Error::unreachable(method.as_str(), path, address, timeout, e))?;
-        let status = resp.status();
+        let started = std::time::Instant::now();
+        let (status, bytes) = loop {
+            let attempt = req.try_clone();
+            let resp = req
+                .send()
+                .await
+                .map_err(|e| Error::unreachable(method.as_str(), path, address, timeout, e))?;
+            let status = resp.status();
+            let written = method != Method::GET && status.is_success();
+            if let Some(ix) = resp.headers().get("X-Vault-Index").filter(|_| written) {
+                *self.inner.index.lock().unwrap_or_else(|p| p.into_inner()) = Some(ix.clone());
+            }
+            let bytes = resp
+                .bytes()
+                .await
+                .map_err(|e| Error::unreachable(method.as_str(), path, address, timeout, e))?;
+            match attempt {
+                Some(again)
+                    if is_kv_upgrading(status, &bytes) && started.elapsed() < UPGRADE_RETRY_FOR =>
+                {
+                    tracing::debug!("KV mount still upgrading: retrying");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    req = again;
+                }
+                _ => break (status, bytes),
+            }
+        };
         Span::current().record("status", status.as_u16());
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| Error::unreachable(method.as_str(), path, address, timeout, e))?;
         let json: Option<Value> = if bytes.iter().all(u8::is_ascii_whitespace) {
             None
         } else {
@@ -389,6 +439,68 @@ impl VaultClient {
             purpose,
             self.token.is_some(),
         ))
+    }
+
+    /// Streams `GET /v1/{path}` (a binary endpoint such as the raft snapshot) into `out`,
+    /// calling `progress` with the bytes written so far after each chunk. Allows up to an hour
+    /// instead of the client's timeout. Returns the size.
+    pub(crate) async fn download(
+        &self,
+        path: &str,
+        out: &mut (dyn std::io::Write + Send),
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64, Error> {
+        let path = normalize(path);
+        let mut req = self
+            .inner
+            .http
+            .get(self.url(path, &[])?)
+            .timeout(Duration::from_secs(3600));
+        if let Some(token) = &self.token {
+            let mut value = HeaderValue::from_str(token.expose_secret()).map_err(|_| {
+                Error::config("the token contains characters not allowed in an HTTP header")
+            })?;
+            value.set_sensitive(true);
+            req = req.header("X-Vault-Token", value);
+        }
+        let address = &self.inner.address;
+        let timeout = 3600;
+        let mut resp = req
+            .send()
+            .await
+            .map_err(|e| Error::unreachable("GET", path, address, timeout, e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let bytes = resp.bytes().await.unwrap_or_default();
+            let json: Option<Value> = serde_json::from_slice(&bytes).ok();
+            return Err(Error::api(
+                "GET",
+                path,
+                address,
+                status.as_u16(),
+                server_errors(json.as_ref(), &bytes, status),
+                Purpose::Normal,
+                self.token.is_some(),
+            ));
+        }
+        let mut written = 0u64;
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| Error::unreachable("GET", path, address, timeout, e))?
+        {
+            out.write_all(&chunk).map_err(|e| Error::Config {
+                message: format!("could not write the download of {path}: {e}"),
+                source: Some(Box::new(e)),
+            })?;
+            written += chunk.len() as u64;
+            progress(written);
+        }
+        out.flush().map_err(|e| Error::Config {
+            message: format!("could not write the download of {path}: {e}"),
+            source: Some(Box::new(e)),
+        })?;
+        Ok(written)
     }
 
     /// Sends a request and decodes the body (or its `data` member when `in_data`) as `T`.

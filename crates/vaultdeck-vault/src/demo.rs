@@ -685,6 +685,9 @@ path "sys/mounts" {
 path "sys/auth" {
   capabilities = ["read"]
 }
+path "sys/leases/lookup" {
+  capabilities = ["list", "sudo"]
+}
 path "sys/leases/lookup/*" {
   capabilities = ["list", "sudo"]
 }
@@ -723,6 +726,9 @@ path "secret/data/infra/*" {
 }
 path "secret/metadata/infra/*" {
   capabilities = ["read", "list", "scan"]
+}
+path "sys/leases/lookup" {
+  capabilities = ["list", "sudo"]
 }
 path "sys/leases/lookup/*" {
   capabilities = ["list", "sudo"]

@@ -9,9 +9,14 @@ use serde_json::{json, Value};
 
 use crate::{Error, TokenInfo, VaultClient};
 
-/// The policy line that lets a token list leases (`LIST sys/leases/lookup/*` needs `sudo`).
-pub const LEASE_LIST_POLICY: &str =
-    r#"path "sys/leases/lookup/*" { capabilities = ["list", "sudo"] }"#;
+/// The policy lines that let a token list leases: `LIST sys/leases/lookup/` needs `sudo`, and
+/// the root of the walk is only granted by the exact path (OpenBao: `lookup/*` and `lookup*`
+/// do not cover it), the prefixes below it by `lookup/*`.
+pub const LEASE_LIST_POLICY: &str = concat!(
+    r#"path "sys/leases/lookup" { capabilities = ["list", "sudo"] }"#,
+    "\n",
+    r#"path "sys/leases/lookup/*" { capabilities = ["list", "sudo"] }"#
+);
 
 /// One lease's details: `PUT sys/leases/lookup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,8 +3,12 @@
 //! component's state and a timer hides it again.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
+use vaultdeck_types::{
+    CopySecretCommand, CopySecretCommandArgs, CopySecretJson, SecretCommandKind, SecretReadCommands,
+};
 use vaultdeck_types::{
     CopySecretKey, ErrorCode, GetSecretKeys, GetSecretMetadata, PatchSecret, PatchSecretArgs,
     RevealKeyArgs, RevealSecret, RevealSecretKey, RevealedValue, SecretField, SecretInput,
@@ -13,6 +17,8 @@ use vaultdeck_types::{
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+use vaultdeck_ui::secrets_model::RevealSet;
 
 use crate::components::secret_editor::SecretEditor;
 use crate::components::secret_versions::SecretVersions;
@@ -30,6 +36,37 @@ pub struct SecretViewProps {
     pub on_up: Callback<()>,
     /// The secret was deleted (metadata and all versions).
     pub on_deleted: Callback<()>,
+}
+
+/// The revealed values of this view (see [`RevealSet`]).
+#[derive(Default, PartialEq)]
+struct Reveals(RevealSet);
+
+enum RevealAction {
+    /// Show a key for the timer of this generation.
+    Show(String, RevealedValue, u64),
+    /// The timer of this generation fired.
+    Expire(String, u64),
+    /// The user hid the key.
+    Hide(String),
+}
+
+impl Reducible for Reveals {
+    type Action = RevealAction;
+
+    fn reduce(self: Rc<Self>, action: RevealAction) -> Rc<Self> {
+        let mut set = self.0.clone();
+        match action {
+            RevealAction::Show(k, v, gen) => set.show(&k, v, gen),
+            RevealAction::Expire(k, gen) => {
+                if !set.expire(&k, gen) {
+                    return self;
+                }
+            }
+            RevealAction::Hide(k) => set.hide(&k),
+        }
+        Rc::new(Reveals(set))
+    }
 }
 
 fn state_label(s: VersionState) -> &'static str {
@@ -52,9 +89,12 @@ pub fn SecretView(props: &SecretViewProps) -> Html {
         path: props.path.to_string(),
         version: None,
     });
-    // Revealed values: component-local, each cleared by its own timer (dropped on unmount).
-    let revealed = use_state(BTreeMap::<String, RevealedValue>::new);
+    // Revealed values: component-local; each reveal is hidden by its own timer (a generation
+    // number per reveal, so one key's timer never hides another key or a newer reveal).
+    // Timers are dropped (cancelled) on unmount and replaced when a key is revealed again.
+    let revealed = use_reducer(Reveals::default);
     let timers = use_mut_ref(BTreeMap::<String, Timeout>::new);
+    let generation = use_mut_ref(|| 0_u64);
     let reveal_error = use_state(|| None::<String>);
 
     let hide = {
@@ -62,15 +102,30 @@ pub fn SecretView(props: &SecretViewProps) -> Html {
         let timers = timers.clone();
         Callback::from(move |key: String| {
             timers.borrow_mut().remove(&key);
-            let mut m = (*revealed).clone();
-            m.remove(&key);
-            revealed.set(m);
+            revealed.dispatch(RevealAction::Hide(key));
+        })
+    };
+    // Shows `key` and starts its own hide timer.
+    let show = {
+        let revealed = revealed.clone();
+        let timers = timers.clone();
+        let generation = generation.clone();
+        Rc::new(move |key: String, value: RevealedValue, secs: u32| {
+            let gen = {
+                let mut g = generation.borrow_mut();
+                *g += 1;
+                *g
+            };
+            let (r, k) = (revealed.clone(), key.clone());
+            let t = Timeout::new(secs.saturating_mul(1000), move || {
+                r.dispatch(RevealAction::Expire(k, gen))
+            });
+            timers.borrow_mut().insert(key.clone(), t);
+            revealed.dispatch(RevealAction::Show(key, value, gen));
         })
     };
     let reveal = {
-        let revealed = revealed.clone();
-        let timers = timers.clone();
-        let hide = hide.clone();
+        let show = show.clone();
         let reveal_error = reveal_error.clone();
         let profile_id = props.profile_id.to_string();
         let path = props.path.to_string();
@@ -82,22 +137,12 @@ pub fn SecretView(props: &SecretViewProps) -> Html {
                 key: key.clone(),
                 version,
             };
-            let revealed = revealed.clone();
-            let timers = timers.clone();
-            let hide = hide.clone();
+            let show = show.clone();
             let reveal_error = reveal_error.clone();
             spawn_local(async move {
                 match ipc::call::<RevealSecretKey>(&args).await {
                     Ok(r) => {
-                        let k = r.key.clone();
-                        let hide = hide.clone();
-                        let t = Timeout::new(r.hide_after_secs.saturating_mul(1000), move || {
-                            hide.emit(k)
-                        });
-                        timers.borrow_mut().insert(r.key.clone(), t);
-                        let mut m = (*revealed).clone();
-                        m.insert(r.key.clone(), r.value.clone());
-                        revealed.set(m);
+                        show(r.key.clone(), r.value.clone(), r.hide_after_secs);
                         reveal_error.set(None);
                     }
                     Err(e) => reveal_error.set(Some(e.message)),
@@ -155,25 +200,71 @@ pub fn SecretView(props: &SecretViewProps) -> Html {
         })
     };
 
+    let copy_json = {
+        let copy_status = copy_status.clone();
+        let args = SecretKeysArgs {
+            profile_id: props.profile_id.to_string(),
+            path: props.path.to_string(),
+            version: live_version,
+        };
+        Callback::from(move |_| {
+            let (copy_status, args) = (copy_status.clone(), args.clone());
+            spawn_local(async move {
+                copy_status.set(Some(match ipc::call::<CopySecretJson>(&args).await {
+                    Ok(c) => format!(
+                        "Copied all {} keys of {} as JSON; the clipboard is cleared in {} s.",
+                        c.keys.len(),
+                        c.path,
+                        c.clear_after_secs
+                    ),
+                    Err(e) => e.message,
+                }));
+            });
+        })
+    };
+    let read_cmds = use_state(|| None::<SecretReadCommands>);
+    let copy_cmd = {
+        let (copy_status, read_cmds) = (copy_status.clone(), read_cmds.clone());
+        let (profile_id, path) = (props.profile_id.to_string(), props.path.to_string());
+        Callback::from(move |kind: SecretCommandKind| {
+            let args = CopySecretCommandArgs {
+                profile_id: profile_id.clone(),
+                path: path.clone(),
+                kind,
+            };
+            let (copy_status, read_cmds) = (copy_status.clone(), read_cmds.clone());
+            spawn_local(async move {
+                match ipc::call::<CopySecretCommand>(&args).await {
+                    Ok(c) => {
+                        copy_status.set(Some(format!(
+                            "Copied the {} command (it reads the token from $VAULT_TOKEN).",
+                            if kind == SecretCommandKind::Cli {
+                                "vault CLI"
+                            } else {
+                                "curl"
+                            }
+                        )));
+                        read_cmds.set(Some(c));
+                    }
+                    Err(e) => copy_status.set(Some(e.message)),
+                }
+            });
+        })
+    };
+
     // KV v1 cannot list key names without reading: one explicit reveal of the whole secret.
     let is_v1 = meta.ok().is_some_and(|m| m.kv_version == 1);
     let v1_keys = use_state(|| None::<Vec<String>>);
     let reveal_all = {
-        let (revealed, timers, reveal_error, v1_keys) = (
-            revealed.clone(),
-            timers.clone(),
-            reveal_error.clone(),
-            v1_keys.clone(),
-        );
+        let (show, reveal_error, v1_keys) = (show.clone(), reveal_error.clone(), v1_keys.clone());
         let args = SecretKeysArgs {
             profile_id: props.profile_id.to_string(),
             path: props.path.to_string(),
             version: None,
         };
         Callback::from(move |_| {
-            let (revealed, timers, reveal_error, v1_keys, args) = (
-                revealed.clone(),
-                timers.clone(),
+            let (show, reveal_error, v1_keys, args) = (
+                show.clone(),
                 reveal_error.clone(),
                 v1_keys.clone(),
                 args.clone(),
@@ -182,17 +273,9 @@ pub fn SecretView(props: &SecretViewProps) -> Html {
                 match ipc::call::<RevealSecret>(&args).await {
                     Ok(r) => {
                         v1_keys.set(Some(r.data.keys().cloned().collect()));
-                        let values: BTreeMap<String, RevealedValue> = r
-                            .data
-                            .iter()
-                            .map(|(k, f)| (k.clone(), f.value.clone()))
-                            .collect();
-                        let clear = revealed.clone();
-                        let t = Timeout::new(r.hide_after_secs.saturating_mul(1000), move || {
-                            clear.set(BTreeMap::new())
-                        });
-                        timers.borrow_mut().insert(String::new(), t);
-                        revealed.set(values);
+                        for (k, f) in &r.data {
+                            show(k.clone(), f.value.clone(), r.hide_after_secs);
+                        }
                         reveal_error.set(None);
                     }
                     Err(e) => reveal_error.set(Some(e.message)),
@@ -201,7 +284,7 @@ pub fn SecretView(props: &SecretViewProps) -> Html {
         })
     };
     let key_row = |key: &String| {
-        let value = revealed.get(key).cloned();
+        let value = revealed.0.get(key).cloned();
         let shown = value.is_some();
         let onclick = if shown {
             let hide = hide.clone();
@@ -280,6 +363,21 @@ pub fn SecretView(props: &SecretViewProps) -> Html {
                 <SecretEditor profile_id={props.profile_id.clone()} path={props.path.clone()} version={v}
                     on_saved={on_saved.clone()} on_conflict={reload.clone()}
                     on_close={{ let editing = editing.clone(); Callback::from(move |_| editing.set(false)) }} />
+            }
+            <div class="secret-copy-actions" role="group" aria-label="Copy">
+                <button type="button" id="copy-secret-json" class="ghost" aria-label="Copy whole secret as JSON"
+                    title="Reveals every key (audited) and puts the JSON on the clipboard; cleared after the timeout"
+                    onclick={copy_json}>{ "Copy as JSON" }</button>
+                <button type="button" id="copy-cli-command" class="ghost" aria-label="Copy vault CLI command"
+                    onclick={{ let c = copy_cmd.clone(); Callback::from(move |_| c.emit(SecretCommandKind::Cli)) }}>{ "Copy CLI command" }</button>
+                <button type="button" id="copy-curl-command" class="ghost" aria-label="Copy curl command"
+                    onclick={{ let c = copy_cmd.clone(); Callback::from(move |_| c.emit(SecretCommandKind::Curl)) }}>{ "Copy curl command" }</button>
+            </div>
+            if let Some(c) = (*read_cmds).clone() {
+                <div id="secret-read-commands" class="read-commands">
+                    <code id="secret-cli-command">{ c.cli }</code>
+                    <code id="secret-curl-command">{ c.curl }</code>
+                </div>
             }
             if let Some(t) = (*copy_status).clone() {
                 <p class="muted" role="status" id="copy-status">{ t }</p>

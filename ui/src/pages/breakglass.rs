@@ -1,5 +1,6 @@
 //! The Break-glass screen of the main window: a launcher. Emergency operations run only in the
-//! separate `breakglass` window, whose capability is the only one granting them.
+//! separate `breakglass` window, whose capability is the only one granting them. (The cluster
+//! view is its own screen, `pages::cluster`.)
 
 use vaultdeck_types::{NoArgs, OpenBreakglassWindow};
 use wasm_bindgen_futures::spawn_local;

@@ -13,7 +13,10 @@ use vaultdeck_types::{
     RenewLeaseArgs, RevokeLease, RevokeLeaseArgs, RevokeLeaseForce, RevokeLeasePrefix,
     RevokePrefixArgs, StartLeaseScan,
 };
-use vaultdeck_types::{IssueCredsArgs, IssueDbCredentials, IssuedCredentials, RevealedValue};
+use vaultdeck_types::{
+    CopyIssuedPassword, IssueCredsArgs, IssueDbCredentials, IssuedCredentials, IssuedCredsRef,
+    RevealIssuedPassword, RevealedValue,
+};
 use vaultdeck_types::{
     ListTokens, ProfileRef, RenewToken, RevokeAccessorArgs, RevokeTokenAccessor, TokenInventory,
     TokenRow,
@@ -226,6 +229,10 @@ fn ScanStatus(props: &ScanStatusProps) -> Html {
             <span>{ format!("{} prefixes listed, {} leases found, {} looked up, {} pending{}",
                 p.prefixes_done, p.leases_found, p.leases_looked_up, p.pending,
                 if p.vanished > 0 { format!(", {} vanished", p.vanished) } else { String::new() }) }</span>
+            if p.prefixes_denied > 0 {
+                <span id="lease-denied-prefixes" class="lease-status warn">{ format!(
+                    " · {} prefix(es) not listable with this token: skipped (their leases are not shown)", p.prefixes_denied) }</span>
+            }
             if let Some(r) = &props.report {
                 <span id="lease-report" class="muted">{
                     format!(" · {} in {} ms", if r.cancelled { "cancelled (partial results)" } else { "done" }, r.elapsed_ms)
@@ -814,30 +821,34 @@ fn TokensPanel(props: &TokensPanelProps) -> Html {
     }
 }
 
-/// Dynamic database credentials: issue from a role (lease + user name), the password masked
-/// until revealed and forgotten after the reveal timer, and "revoke these credentials".
+/// Dynamic database credentials: issue from a role (lease + user name; the password stays in
+/// the backend), the password masked until revealed (fetched by an audited reveal, shown
+/// until the reveal timer clears it from this component), copied to the clipboard by the
+/// backend (never entering the page), and "revoke these credentials".
 #[component]
 fn CredsPanel(props: &TokensPanelProps) -> Html {
     let mount = use_state(|| "database".to_owned());
     let role = use_state(String::new);
     let creds = use_state(|| None::<IssuedCredentials>);
-    let revealed = use_state(|| false);
-    let forgotten = use_state(|| false);
+    // The revealed password and its hide timeout: component-local, cleared by `timer`.
+    let revealed = use_state(|| None::<(RevealedValue, u32)>);
+    let copied = use_state(|| None::<(bool, String)>);
     let status = use_state(|| None::<(bool, String)>);
     let timer = use_mut_ref(|| None::<Timeout>);
     let toaster = use_toaster();
     let pid = props.profile_id.to_string();
 
     let issue = {
-        let (mount, role, creds, revealed, forgotten, status, toaster, pid) = (
+        let (mount, role, creds, revealed, copied, status, toaster, pid, timer) = (
             mount.clone(),
             role.clone(),
             creds.clone(),
             revealed.clone(),
-            forgotten.clone(),
+            copied.clone(),
             status.clone(),
             toaster.clone(),
             pid.clone(),
+            timer.clone(),
         );
         Callback::from(move |_: MouseEvent| {
             let args = IssueCredsArgs {
@@ -845,12 +856,13 @@ fn CredsPanel(props: &TokensPanelProps) -> Html {
                 mount: mount.trim().trim_matches('/').to_owned(),
                 role: role.trim().to_owned(),
             };
-            let (creds, revealed, forgotten, status, toaster) = (
+            let (creds, revealed, copied, status, toaster, timer) = (
                 creds.clone(),
                 revealed.clone(),
-                forgotten.clone(),
+                copied.clone(),
                 status.clone(),
                 toaster.clone(),
+                timer.clone(),
             );
             spawn_local(async move {
                 match ipc::call::<IssueDbCredentials>(&args).await {
@@ -861,8 +873,9 @@ fn CredsPanel(props: &TokensPanelProps) -> Html {
                         );
                         toaster.success(msg.clone());
                         status.set(Some((true, msg)));
-                        revealed.set(false);
-                        forgotten.set(false);
+                        timer.borrow_mut().take();
+                        revealed.set(None);
+                        copied.set(None);
                         creds.set(Some(c));
                     }
                     Err(e) => {
@@ -873,32 +886,77 @@ fn CredsPanel(props: &TokensPanelProps) -> Html {
             });
         })
     };
+    let creds_ref = (*creds).as_ref().map(|c| IssuedCredsRef {
+        profile_id: pid.clone(),
+        lease_id: c.lease_id.clone(),
+    });
     let reveal = {
-        let (creds, revealed, forgotten, timer) = (
-            creds.clone(),
+        let (args, revealed, status, toaster, timer) = (
+            creds_ref.clone(),
             revealed.clone(),
-            forgotten.clone(),
+            status.clone(),
+            toaster.clone(),
             timer.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let Some(c) = (*creds).clone() else { return };
-            revealed.set(true);
-            let (creds, revealed, forgotten) = (creds.clone(), revealed.clone(), forgotten.clone());
-            let ms = c.hide_after_secs.saturating_mul(1000);
-            *timer.borrow_mut() = Some(Timeout::new(ms, move || {
-                revealed.set(false);
-                forgotten.set(true);
-                creds.set(Some(IssuedCredentials {
-                    password: RevealedValue::new(""),
-                    ..c
-                }));
-            }));
+            let Some(args) = args.clone() else { return };
+            let (revealed, status, toaster, timer) = (
+                revealed.clone(),
+                status.clone(),
+                toaster.clone(),
+                timer.clone(),
+            );
+            spawn_local(async move {
+                match ipc::call::<RevealIssuedPassword>(&args).await {
+                    Ok(r) => {
+                        let secs = r.hide_after_secs;
+                        revealed.set(Some((r.password, secs)));
+                        let revealed = revealed.clone();
+                        let ms = secs.saturating_mul(1000);
+                        *timer.borrow_mut() = Some(Timeout::new(ms, move || revealed.set(None)));
+                    }
+                    Err(e) => {
+                        toaster.error(e.message.clone());
+                        status.set(Some((false, e.message)));
+                    }
+                }
+            });
+        })
+    };
+    let hide = {
+        let (revealed, timer) = (revealed.clone(), timer.clone());
+        Callback::from(move |_: MouseEvent| {
+            timer.borrow_mut().take();
+            revealed.set(None);
+        })
+    };
+    let copy = {
+        let (args, copied, toaster) = (creds_ref.clone(), copied.clone(), toaster.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(args) = args.clone() else { return };
+            let (copied, toaster) = (copied.clone(), toaster.clone());
+            spawn_local(async move {
+                match ipc::call::<CopyIssuedPassword>(&args).await {
+                    Ok(c) => copied.set(Some((
+                        true,
+                        format!(
+                            "Copied the password to the clipboard; it is cleared in {} s.",
+                            c.clear_after_secs
+                        ),
+                    ))),
+                    Err(e) => {
+                        toaster.error(e.message.clone());
+                        copied.set(Some((false, e.message)));
+                    }
+                }
+            });
         })
     };
     let revoke = {
-        let (creds, revealed, status, toaster, pid, timer) = (
+        let (creds, revealed, copied, status, toaster, pid, timer) = (
             creds.clone(),
             revealed.clone(),
+            copied.clone(),
             status.clone(),
             toaster.clone(),
             pid.clone(),
@@ -911,9 +969,10 @@ fn CredsPanel(props: &TokensPanelProps) -> Html {
                 lease_id: c.lease_id.clone(),
                 sync: true,
             };
-            let (creds, revealed, status, toaster, timer) = (
+            let (creds, revealed, copied, status, toaster, timer) = (
                 creds.clone(),
                 revealed.clone(),
+                copied.clone(),
                 status.clone(),
                 toaster.clone(),
                 timer.clone(),
@@ -928,7 +987,8 @@ fn CredsPanel(props: &TokensPanelProps) -> Html {
                         toaster.success(msg.clone());
                         status.set(Some((true, msg)));
                         timer.borrow_mut().take();
-                        revealed.set(false);
+                        revealed.set(None);
+                        copied.set(None);
                         creds.set(None);
                     }
                     Err(e) => {
@@ -959,17 +1019,20 @@ fn CredsPanel(props: &TokensPanelProps) -> Html {
                     <dt>{ "User name" }</dt><dd id="creds-username" class="mono">{ c.username.clone() }</dd>
                     <dt>{ "Password" }</dt>
                     <dd>
-                        if *revealed {
-                            <span id="creds-password" class="mono revealed-value">{ c.password.expose().to_owned() }</span>
-                            <span class="muted">{ format!(" (hides in {} s)", c.hide_after_secs) }</span>
-                        } else if *forgotten {
-                            <span id="creds-password" class="muted">{ "hidden and forgotten: issue new credentials if you need the password again" }</span>
+                        if let Some((v, secs)) = &*revealed {
+                            <span id="creds-password" class="mono revealed-value">{ v.expose().to_owned() }</span>
+                            <span class="muted">{ format!(" (hides in {secs} s) ") }</span>
+                            <button type="button" id="creds-hide" aria-label="Hide the password" onclick={hide}>{ "Hide" }</button>
                         } else {
-                            <span id="creds-password" class="masked">{ "••••••••" }</span>
+                            <span id="creds-password" class="masked" aria-label="hidden password">{ "••••••••" }</span>
                             <button type="button" id="creds-reveal" aria-label="Reveal the password" onclick={reveal}>{ "Reveal" }</button>
                         }
+                        <button type="button" id="creds-copy" class="ghost" aria-label="Copy the password" onclick={copy}>{ "Copy" }</button>
                     </dd>
                 </dl>
+                if let Some((ok, msg)) = &*copied {
+                    <p id="creds-copy-status" role="status" class={classes!("lease-status", if *ok { "ok" } else { "warn" })}>{ msg.clone() }</p>
+                }
                 <button type="button" id="creds-revoke" class="danger" onclick={revoke}>{ "Revoke these credentials" }</button>
             }
             if let Some((ok, msg)) = &*status {

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use vaultdeck_types::{
-    ErrorCode, ListMounts, ListSecrets, MountClass, MountInfo, ProfileRef, SecretPathArgs,
+    ErrorCode, ListNamespaces, ListSecretMounts, ListSecrets, MountClass, MountInfo, ProfileRef,
+    SecretPathArgs, SetNamespaceArgs, SetSecretsNamespace,
 };
 use vaultdeck_ui::format::group_secret_engines;
 use vaultdeck_ui::secrets_model::{
@@ -18,9 +19,12 @@ use yew::prelude::*;
 
 use crate::components::mounts::MountsList;
 use crate::components::notice::NotConnected;
+use crate::components::secret_create::NewSecret;
+use crate::components::secret_key_search::KeyNameSearch;
 use crate::components::secret_search::SecretSearch;
 use crate::components::secret_tree::SecretTree;
 use crate::components::secret_view::SecretView;
+use crate::components::select_value;
 use crate::contexts::connections::use_connections;
 use crate::hooks::use_command;
 use crate::ipc;
@@ -36,8 +40,71 @@ pub fn SecretsPage() -> Html {
         <section class="page secrets-page">
             <h1>{ "Secrets" }</h1>
             <p class="muted">{ format!("{} · {}", active.name, active.address) }</p>
-            <Explorer key={active.profile_id.clone()} profile_id={active.profile_id.clone()} />
+            <NamespacedExplorer key={active.profile_id.clone()} profile_id={active.profile_id.clone()} />
         </section>
+    }
+}
+
+/// The namespace picker above the explorer; the explorer re-roots (mounts and tree reload)
+/// when another namespace is chosen.
+#[component]
+fn NamespacedExplorer(props: &ExplorerProps) -> Html {
+    let list = use_command::<ListNamespaces>(ProfileRef {
+        profile_id: props.profile_id.to_string(),
+    });
+    let chosen = use_state(|| None::<String>);
+    let error = use_state(|| None::<String>);
+    // The backend remembers the namespace per profile: start from it.
+    let current = (*chosen)
+        .clone()
+        .or_else(|| list.ok().map(|l| l.current.clone()))
+        .or_else(|| list.error().map(|_| String::new()));
+    let Some(current) = current else {
+        return html! { <p class="muted" role="status">{ "Loading namespaces…" }</p> };
+    };
+    let namespaces: Vec<String> = list.ok().map(|l| l.namespaces.clone()).unwrap_or_default();
+    let onchange = {
+        let (chosen, error) = (chosen.clone(), error.clone());
+        let pid = props.profile_id.to_string();
+        Callback::from(move |e: Event| {
+            let args = SetNamespaceArgs {
+                profile_id: pid.clone(),
+                namespace: select_value(&e),
+            };
+            let (chosen, error) = (chosen.clone(), error.clone());
+            spawn_local(async move {
+                match ipc::call::<SetSecretsNamespace>(&args).await {
+                    Ok(l) => {
+                        error.set(None);
+                        chosen.set(Some(l.current));
+                    }
+                    Err(e) => error.set(Some(e.message)),
+                }
+            });
+        })
+    };
+    html! {
+        <>
+            if !namespaces.is_empty() || !current.is_empty() {
+                <div class="namespace-picker">
+                    <label for="namespace-select">{ "Namespace" }</label>
+                    <select id="namespace-select" aria-label="Namespace" {onchange}>
+                        <option value="" selected={current.is_empty()}>{ "(this profile's namespace)" }</option>
+                        { for namespaces.iter().map(|n| html! {
+                            <option value={n.clone()} selected={*n == current}>{ n.clone() }</option>
+                        }) }
+                    </select>
+                    if let Some(note) = list.ok().and_then(|l| l.note.clone()) {
+                        <span class="muted">{ note }</span>
+                    }
+                </div>
+            }
+            if let Some(e) = &*error {
+                <p class="error-text" role="alert" id="namespace-error">{ e.clone() }</p>
+            }
+            <Explorer key={format!("{}|{current}", props.profile_id)} profile_id={props.profile_id.clone()}
+                namespace={current.clone()} />
+        </>
     }
 }
 
@@ -46,6 +113,9 @@ pub fn SecretsPage() -> Html {
 pub struct ExplorerProps {
     /// The connection.
     pub profile_id: AttrValue,
+    /// The namespace being browsed (relative to the profile's; `""` = its own).
+    #[prop_or_default]
+    pub namespace: String,
 }
 
 /// The explorer's state: listed folders, expanded folders, the tree's root and the open
@@ -134,10 +204,11 @@ fn list_folder(profile_id: &str, tree: &UseReducerHandle<Tree>, folder: String) 
 /// Mounts on the left, the path tree in the middle, the open secret on the right.
 #[component]
 pub fn Explorer(props: &ExplorerProps) -> Html {
-    let mounts = use_command::<ListMounts>(ProfileRef {
+    let mounts = use_command::<ListSecretMounts>(ProfileRef {
         profile_id: props.profile_id.to_string(),
     });
     let tree = use_reducer(Tree::default);
+    let creating = use_state(|| false);
     let pid = props.profile_id.to_string();
 
     let open_folder = {
@@ -197,8 +268,15 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     active={tree.root.clone().and_then(|r| split_mount(&r, &kv_paths).map(|(m, _)| m.to_owned()))} />
             </aside>
             <div class="secrets-browser">
-                <SecretSearch profile_id={props.profile_id.clone()} on_open={open_hit}
+                <SecretSearch profile_id={props.profile_id.clone()} on_open={open_hit.clone()}
                     walk_root={tree.root.clone().and_then(|r| split_mount(&r, &kv_paths).map(|(m, _)| m.to_owned()))} />
+                <KeyNameSearch profile_id={props.profile_id.clone()} on_open={open_hit.clone()}
+                    root={tree.root.clone()} />
+                <div class="explorer-actions">
+                    <button type="button" id="new-secret-open" class="primary" disabled={kv_paths.is_empty()}
+                        aria-label="New secret"
+                        onclick={{ let c = creating.clone(); Callback::from(move |_| c.set(true)) }}>{ "New secret" }</button>
+                </div>
                 if let Some((mount, rel)) = location.clone() {
                     <nav id="secret-breadcrumbs" class="breadcrumbs" aria-label="Path">
                         { for breadcrumbs(&mount, &rel).into_iter().map(|(label, path)| {
@@ -235,7 +313,21 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     <p class="muted" id="secret-tree-hint">{ "Pick a KV mount to browse its paths." }</p>
                 }
             </div>
-            if let Some(path) = tree.selected.clone() {
+            if *creating {
+                <NewSecret profile_id={props.profile_id.clone()} kv_mounts={kv_paths.clone()}
+                    folder={tree.root.clone().unwrap_or_default()}
+                    on_close={{ let c = creating.clone(); Callback::from(move |_| c.set(false)) }}
+                    on_created={{
+                        let (c, tree, pid) = (creating.clone(), tree.clone(), pid.clone());
+                        Callback::from(move |path: String| {
+                            c.set(false);
+                            let folder = parent_folder(&path);
+                            list_folder(&pid, &tree, folder.clone());
+                            tree.dispatch(TreeAction::Root(folder));
+                            tree.dispatch(TreeAction::Select(path));
+                        })
+                    }} />
+            } else if let Some(path) = tree.selected.clone() {
                 <SecretView key={path.clone()} profile_id={props.profile_id.clone()}
                     path={path.clone()} on_up={
                         let open = open_folder.clone();
@@ -270,7 +362,7 @@ pub struct SecretEnginesProps {
 /// Secret engines grouped by type (KV mounts open in the tree), then auth methods.
 #[component]
 pub fn SecretEngines(props: &SecretEnginesProps) -> Html {
-    let mounts = use_command::<ListMounts>(ProfileRef {
+    let mounts = use_command::<ListSecretMounts>(ProfileRef {
         profile_id: props.profile_id.to_string(),
     });
     if let Some(err) = mounts.error() {

@@ -264,6 +264,8 @@ pub async fn who_can(conn: &Connection, path: &str) -> Result<WhoCanAccess> {
         .map(|g| g.policy.clone())
         .collect();
     let (holders, unlisted) = match conn {
+        Connection::Aws(a) => return Err(a.unsupported("Vault ACL policies")),
+        Connection::Azure(z) => return Err(z.unsupported("Vault ACL policies")),
         Connection::Vault(v) => vault_holders(v, &granting).await?,
     };
     Ok(WhoCanAccess {
@@ -285,7 +287,11 @@ pub async fn who_can_subtree(
     folder: &str,
     limit: usize,
 ) -> Result<WhoCanAccess> {
-    let Connection::Vault(v) = conn;
+    let Connection::Vault(v) = conn else {
+        return Err(crate::Error::Unsupported(
+            "Vault ACL policies need a Vault / OpenBao connection".into(),
+        ));
+    };
     let (kv, _) = vaultdeck_vault::kv::Kv::open(v.client(), folder).await?;
     let (keys, report) = crate::walk::collect(
         conn,

@@ -1,0 +1,439 @@
+//! `vdeck az` against the project's Azure Key Vault test server, configured through the
+//! standard Azure environment (AZURE_KEYVAULT_URL, AZURE_TENANT_ID, AZURE_CLIENT_ID,
+//! AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST) plus the CA bundle: JSON output, exit codes,
+//! values from stdin only, soft delete / recover / purge (typed confirmation), backup files,
+//! rollback, key rotation and rotation policy, certificates, a device-code profile, and the
+//! audit records left behind (never a value).
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::sync::LazyLock;
+
+use secrecy::ExposeSecret;
+use serde_json::Value;
+use vaultdeck_testkit::AzureKeyVault;
+
+static SERVER: LazyLock<AzureKeyVault> = LazyLock::new(AzureKeyVault::start);
+const SENTINEL: &str = "cliAZsentinel-41c9";
+
+/// One isolated CLI user (own HOME and data dirs) with the Azure environment set.
+struct User {
+    dir: tempfile::TempDir,
+    env: bool,
+}
+
+impl User {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            env: true,
+        }
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let s = &*SERVER;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vdeck"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("VAULTDECK_CONFIG_DIR", self.dir.path().join("config"))
+            .env("VAULTDECK_DATA_DIR", self.dir.path().join("data"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if self.env {
+            cmd.env("AZURE_KEYVAULT_URL", s.vault_url())
+                .env("VDECK_AZURE_CA_BUNDLE", s.ca_pem_path())
+                .env("AZURE_AUTHORITY_HOST", s.authority_host())
+                .env("AZURE_TENANT_ID", s.tenant_id())
+                .env("AZURE_CLIENT_ID", s.client_id())
+                .env("AZURE_CLIENT_SECRET", s.client_secret().expose_secret());
+        }
+        let mut child = cmd.spawn().unwrap();
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.run(args, stdin);
+        assert!(
+            out.status.success(),
+            "vdeck {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str], stdin: Option<&str>) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let text = self.ok(&all, stdin);
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("vdeck {args:?}: not JSON ({e}): {text}"))
+    }
+
+    /// Runs a command that must fail with exit `code`; returns stderr.
+    fn fails(&self, args: &[&str], stdin: Option<&str>, code: i32) -> String {
+        let out = self.run(args, stdin);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(code), "vdeck {args:?}: {err}");
+        err
+    }
+
+    fn audit(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("data/audit.jsonl")).unwrap_or_default()
+    }
+}
+
+fn unique(p: &str) -> String {
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("{p}-{n:x}")
+}
+
+#[test]
+fn secrets_set_get_versions_update_and_expiring_filter() {
+    let u = User::new();
+    let name = unique("cli");
+    let set = u.json(
+        &[
+            "az",
+            "set",
+            &name,
+            "--content-type",
+            "text/plain",
+            "--tag",
+            "env=ci",
+        ],
+        Some(&format!("{SENTINEL}\n")),
+    );
+    let v1 = set["version"].as_str().unwrap().to_string();
+    assert_eq!(set["content_type"], "text/plain");
+    assert_eq!(set["tags"]["env"], "ci");
+    // get without --reveal shows properties only.
+    let got = u.ok(&["az", "get", &name], None);
+    assert!(!got.contains(SENTINEL), "{got}");
+    let got = u.json(&["az", "get", &name, "--reveal"], None);
+    assert_eq!(got["value"], SENTINEL);
+    u.json(&["az", "set", &name], Some("second"));
+    let versions = u.json(&["az", "versions", &name], None);
+    assert_eq!(versions.as_array().unwrap().len(), 2);
+    assert_eq!(
+        u.ok(&["az", "get", &name, "--version", &v1, "--reveal"], None)
+            .trim(),
+        SENTINEL
+    );
+    // Empty stdin: refused, nothing written.
+    u.fails(&["az", "set", &name], Some(""), 2);
+    // Disable: a reveal is refused (403 SecretDisabled → exit 4); set an expiry.
+    let exp = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3 * 86400)
+        .to_string();
+    u.json(
+        &[
+            "az",
+            "update",
+            &name,
+            "--enabled",
+            "false",
+            "--expires",
+            &exp,
+        ],
+        None,
+    );
+    let err = u.fails(&["az", "get", &name, "--reveal"], None, 4);
+    assert!(err.contains("SecretDisabled"), "{err}");
+    let soon = u.json(&["az", "ls", "--expiring-within", "7"], None);
+    assert!(soon
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == name.as_str() && p["enabled"] == false));
+    let later = u.json(&["az", "ls", "--expiring-within", "1"], None);
+    assert!(!later
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == name.as_str()));
+    u.json(&["az", "update", &name, "--enabled", "true"], None);
+    let audit = u.audit();
+    assert!(audit.contains("az.set") && audit.contains("az.reveal") && audit.contains("az.update"));
+    assert!(!audit.contains(SENTINEL), "a value reached the audit log");
+    // Missing secret: exit 5.
+    u.fails(&["az", "get", &unique("nope")], None, 5);
+}
+
+#[test]
+fn delete_recover_purge_backup_restore() {
+    let u = User::new();
+    let name = unique("life");
+    u.json(&["az", "set", &name], Some("v1"));
+    u.json(&["az", "set", &name], Some("v2"));
+    let backup = u.dir.path().join("backup.bin");
+    let b = u.json(
+        &["az", "backup", &name, "--out", backup.to_str().unwrap()],
+        None,
+    );
+    assert!(b["bytes"].as_u64().unwrap() > 16);
+    // Never overwrites an existing file.
+    u.fails(
+        &["az", "backup", &name, "--out", backup.to_str().unwrap()],
+        None,
+        2,
+    );
+    // Restore onto the existing name: conflict (exit 7).
+    u.fails(
+        &["az", "restore", "--in", backup.to_str().unwrap()],
+        None,
+        7,
+    );
+
+    let d = u.json(&["az", "delete", &name], None);
+    assert!(d["scheduled_purge_date"].as_i64().unwrap() > d["deleted_date"].as_i64().unwrap());
+    let deleted = u.json(&["az", "ls", "--deleted"], None);
+    assert!(deleted
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["props"]["name"] == name.as_str()));
+    // Setting a deleted name: 409 ObjectIsDeletedButRecoverable, with the way out.
+    let err = u.fails(&["az", "set", &name], Some("v3"), 7);
+    assert!(
+        err.contains("ObjectIsDeletedButRecoverable") && err.contains("vdeck az recover"),
+        "{err}"
+    );
+    u.json(&["az", "recover", &name], None);
+    assert_eq!(u.ok(&["az", "get", &name, "--reveal"], None).trim(), "v2");
+
+    // Purge: refused without a terminal or --yes; then purged.
+    u.json(&["az", "delete", &name], None);
+    u.fails(&["az", "purge", &name], None, 2);
+    u.json(&["az", "purge", &name, "--yes"], None);
+    u.fails(&["az", "recover", &name], None, 5);
+    let r = u.json(&["az", "restore", "--in", backup.to_str().unwrap()], None);
+    assert_eq!(r["name"], name.as_str());
+    assert_eq!(
+        u.json(&["az", "versions", &name], None)
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let audit = u.audit();
+    for action in [
+        "az.backup",
+        "az.delete",
+        "az.recover",
+        "az.purge",
+        "az.restore",
+    ] {
+        assert!(audit.contains(action), "{action} not audited:\n{audit}");
+    }
+}
+
+#[test]
+fn rollback_dry_run_then_apply() {
+    let u = User::new();
+    let name = unique("rb");
+    let old = u.json(&["az", "set", &name], Some("old-value"));
+    u.json(&["az", "set", &name], Some("new-value"));
+    let v_old = old["version"].as_str().unwrap();
+    let preview = u.json(&["az", "rollback", &name, v_old, "--dry-run"], None);
+    assert_eq!(preview["value_differs"], true);
+    assert_eq!(
+        u.json(&["az", "versions", &name], None)
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // A stale expectation writes nothing.
+    u.fails(
+        &["az", "rollback", &name, v_old, "--expect-current", v_old],
+        None,
+        7,
+    );
+    let r = u.json(&["az", "rollback", &name, v_old], None);
+    assert_ne!(r["version"], old["version"]);
+    assert_eq!(
+        u.ok(&["az", "get", &name, "--reveal"], None).trim(),
+        "old-value"
+    );
+    assert!(u.audit().contains("az.rollback"));
+}
+
+#[test]
+fn keys_rotate_and_rotation_policy() {
+    let u = User::new();
+    let name = unique("k");
+    let k = u.json(
+        &[
+            "az", "key", "create", &name, "--kty", "rsa", "--size", "3072",
+        ],
+        None,
+    );
+    assert_eq!(k["key_size"], 3072);
+    let r = u.json(&["az", "key", "rotate", &name], None);
+    assert_ne!(r["version"], k["version"]);
+    assert_eq!(
+        u.json(&["az", "key", "versions", &name], None)
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let p = u.json(&["az", "key", "policy", "get", &name], None);
+    assert_eq!(p["actions"][0]["action"], "notify");
+    let p = u.json(
+        &[
+            "az",
+            "key",
+            "policy",
+            "set",
+            &name,
+            "--expiry",
+            "P1Y",
+            "--rotate-after",
+            "P90D",
+            "--notify-before",
+            "P30D",
+        ],
+        None,
+    );
+    assert_eq!(p["expiry_time"], "P1Y");
+    let p = u.json(&["az", "key", "policy", "get", &name], None);
+    assert_eq!(p["actions"][0]["action"], "rotate");
+    assert_eq!(p["actions"][0]["time_after_create"], "P90D");
+    assert_eq!(p["actions"][1]["time_before_expiry"], "P30D");
+    // A typo is refused before any request (exit 2); a too-short trigger by the service.
+    u.fails(
+        &[
+            "az",
+            "key",
+            "policy",
+            "set",
+            &name,
+            "--rotate-after",
+            "90 days",
+        ],
+        None,
+        2,
+    );
+    let err = u.fails(
+        &["az", "key", "policy", "set", &name, "--rotate-after", "P1D"],
+        None,
+        2,
+    );
+    assert!(err.contains("BadParameter"), "{err}");
+    assert!(u.audit().contains("az.key.rotate") && u.audit().contains("az.key.policy"));
+    u.fails(&["az", "key", "rotate", &unique("nokey")], None, 5);
+}
+
+#[test]
+fn certificates_read_only() {
+    let u = User::new();
+    let name = unique("crt");
+    SERVER.seed_certificate(&name, "cli.example.test", 90);
+    let ls = u.json(&["az", "cert", "ls"], None);
+    assert!(ls
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == name.as_str()));
+    let c = u.json(&["az", "cert", "get", &name], None);
+    assert_eq!(c["subject"], "CN=cli.example.test");
+    assert_eq!(c["issuer"], "Self");
+}
+
+#[test]
+fn wrong_secret_and_missing_vault_are_clear_failures() {
+    let mut u = User::new();
+    u.env = false;
+    let err = u.fails(&["az", "ls"], None, 2);
+    assert!(err.contains("--vault-url"), "{err}");
+    let s = &*SERVER;
+    let out = {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vdeck"));
+        cmd.args(["az", "ls"])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", u.dir.path())
+            .env("VAULTDECK_CONFIG_DIR", u.dir.path().join("config"))
+            .env("VAULTDECK_DATA_DIR", u.dir.path().join("data"))
+            .env("AZURE_KEYVAULT_URL", s.vault_url())
+            .env("VDECK_AZURE_CA_BUNDLE", s.ca_pem_path())
+            .env("AZURE_AUTHORITY_HOST", s.authority_host())
+            .env("AZURE_TENANT_ID", s.tenant_id())
+            .env("AZURE_CLIENT_ID", s.client_id())
+            .env("AZURE_CLIENT_SECRET", "definitely-wrong");
+        cmd.output().unwrap()
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("AADSTS7000215"), "{err}");
+    assert!(!err.contains("definitely-wrong"), "secret echoed: {err}");
+}
+
+#[test]
+fn device_code_profile_signs_in_through_core() {
+    let mut u = User::new();
+    u.env = false;
+    let s = &*SERVER;
+    let config = u.dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("profiles.toml"),
+        format!(
+            r#"[[profile]]
+id = "az-dev"
+name = "azure-dev"
+
+[profile.kind]
+provider = "azure"
+vault_url = "{}"
+tenant_id = "{}"
+client_id = "{}"
+auth = "device_code"
+authority_host = "{}"
+ca_bundle = "{}"
+"#,
+            s.vault_url(),
+            s.tenant_id(),
+            s.client_id(),
+            s.authority_host(),
+            s.ca_pem_path().display()
+        ),
+    )
+    .unwrap();
+    let name = unique("dev");
+    let out = u.run(
+        &["--json", "az", "--profile", "azure-dev", "set", &name],
+        Some("x"),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    // The device-code prompt reached the user (stderr), with code and URL.
+    assert!(
+        err.contains("enter the code") && err.contains("/devicelogin"),
+        "{err}"
+    );
+    let audit = u.audit();
+    assert!(
+        audit.contains("azure-dev") && audit.contains("az.set"),
+        "{audit}"
+    );
+}

@@ -1,0 +1,251 @@
+//! AWS Secrets Manager connections through `Deck` and `Connection`, against a real moto server
+//! (and an OpenBao dev server beside it): sign-in with keychain-held keys, identity via STS,
+//! the shared Vault screens answering `Unsupported`, and the audit trail of AWS mutations.
+
+use std::sync::{Arc, LazyLock};
+use std::time::Instant;
+
+use secrecy::{ExposeSecret, SecretString};
+use vaultdeck_core::aws::{aws_settings, AwsAudited, NewSecret, SecretPayload, VersionSelector};
+use vaultdeck_core::capability::{LeaseAdmin, SecretStore};
+use vaultdeck_core::keychain::Keychain;
+use vaultdeck_core::paths::AppPaths;
+use vaultdeck_core::sessions::Deck;
+use vaultdeck_testkit::Moto;
+use vaultdeck_types::{
+    AuditFilter, AwsDeleteMode, AwsPasswordSpec, AwsProfile, ErrorCode, Profile, ProfileKind,
+    VaultAuth, VaultProfile,
+};
+
+static MOTO: LazyLock<Moto> = LazyLock::new(Moto::start);
+
+fn deck() -> (tempfile::TempDir, Arc<Deck>) {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = Arc::new(Deck::new(
+        &AppPaths::under(dir.path()),
+        Keychain::memory("test"),
+    ));
+    (dir, deck)
+}
+
+fn aws_profile(name: &str, key_id: Option<&str>) -> Profile {
+    Profile {
+        id: String::new(),
+        name: name.into(),
+        kind: ProfileKind::Aws(AwsProfile {
+            aws_profile: None,
+            region: Some("eu-central-1".into()),
+            access_key_id: key_id.map(str::to_owned),
+            endpoint_url: Some(MOTO.endpoint()),
+        }),
+    }
+}
+
+fn secret(s: &str) -> SecretString {
+    SecretString::from(s.to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aws_connection_opens_beside_a_vault_one() {
+    let t = Instant::now();
+    let bao = vaultdeck_testkit::shared_openbao_dev();
+    let (_d, deck) = deck();
+    let vault = deck
+        .save_profile(
+            Profile {
+                id: String::new(),
+                name: "bao".into(),
+                kind: ProfileKind::Vault(VaultProfile {
+                    address: bao.addr.clone(),
+                    namespace: String::new(),
+                    ca_cert: None,
+                    tls_verify: true,
+                    allow_plain_http: false,
+                    auth: VaultAuth::Token,
+                }),
+            },
+            Some(bao.root_token.clone()),
+            false,
+        )
+        .unwrap();
+    let aws = deck
+        .save_profile(
+            aws_profile("moto", Some("AKIDCORETEST")),
+            Some(secret("core-secret-key")),
+            false,
+        )
+        .unwrap();
+    deck.connect(&vault.id, None, false).await.unwrap();
+    let s = deck.connect(&aws.id, None, false).await.unwrap();
+    assert_eq!(s.provider, "AWS Secrets Manager");
+    assert_eq!(s.address, "eu-central-1");
+    let id = s.identity.unwrap();
+    assert!(
+        id.display_name.starts_with("arn:aws:sts::123456789012:"),
+        "{}",
+        id.display_name
+    );
+    assert_eq!(id.accessor, "123456789012");
+    assert!(!id.renewable);
+    assert!(s.seal.is_none());
+    assert!(s.capabilities.is_empty());
+    assert_eq!(deck.list_connections().len(), 2);
+
+    let conn = deck.connection(&aws.id).unwrap();
+    assert_eq!(conn.aws().unwrap().client().region(), "eu-central-1");
+    assert_eq!(conn.aws().unwrap().caller().account, "123456789012");
+    let e = conn.list("secret/").await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Unsupported, "{e}");
+    assert!(e.to_string().contains("AWS screen"), "{e}");
+    let e = conn.list_lease_prefix("").await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Unsupported, "{e}");
+    let e = deck.mounts(&aws.id).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Unsupported, "{e}");
+    let vconn = deck.connection(&vault.id).unwrap();
+    assert_eq!(vconn.aws().unwrap_err().code(), ErrorCode::Unsupported);
+    // The Vault connection is unaffected.
+    vconn.list("secret/").await.unwrap();
+
+    let r = deck.refresh(&aws.id).await.unwrap();
+    assert_eq!(r.identity.unwrap().accessor, "123456789012");
+    deck.disconnect(&aws.id, false).await.unwrap();
+    assert_eq!(deck.list_connections().len(), 1);
+    eprintln!(
+        "timing aws_connection_opens_beside_a_vault_one: {} ms",
+        t.elapsed().as_millis()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_keys_need_the_secret_key_and_chain_profiles_need_none() {
+    let (_d, deck) = deck();
+    let p = deck
+        .save_profile(aws_profile("keys", Some("AKIDNOSECRET")), None, false)
+        .unwrap();
+    let e = deck.connect(&p.id, None, false).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Unauthenticated, "{e}");
+    assert!(e.to_string().contains("secret access key"), "{e}");
+
+    let ProfileKind::Aws(chain) = aws_profile("chain", None).kind else {
+        unreachable!()
+    };
+    let s = aws_settings(&chain, None).unwrap();
+    assert!(s.keys.is_none(), "the chain supplies the credentials");
+    assert_eq!(s.region.as_deref(), Some("eu-central-1"));
+    let ProfileKind::Aws(a) = aws_profile("keys", Some("AKIDX")).kind else {
+        unreachable!()
+    };
+    let s = aws_settings(&a, Some(secret("sk"))).unwrap();
+    let keys = s.keys.unwrap();
+    assert_eq!(keys.access_key_id, "AKIDX");
+    assert_eq!(keys.secret_access_key.expose_secret(), "sk");
+    assert!(!format!("{keys:?}").contains("sk\""), "Debug leaks the key");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aws_mutations_and_reveals_are_audited_without_values() {
+    let t = Instant::now();
+    let (_d, deck) = deck();
+    let p = deck
+        .save_profile(
+            aws_profile("audited", Some("AKIDAUDIT")),
+            Some(secret("audit-key")),
+            false,
+        )
+        .unwrap();
+    deck.connect(&p.id, None, false).await.unwrap();
+    let a = AwsAudited::for_profile(&deck, &p.id).unwrap();
+    let name = format!(
+        "core-audit-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
+
+    let v1 = a
+        .create(NewSecret {
+            name: name.clone(),
+            value: Some(SecretPayload::string("value-sentinel-1")),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .version_id;
+    let v2 = a
+        .put_value(
+            &name,
+            &SecretPayload::string("value-sentinel-2"),
+            Some(&v1),
+            None,
+        )
+        .await
+        .unwrap()
+        .version_id;
+    // A stale put is refused and recorded as failed.
+    let e = a
+        .put_value(
+            &name,
+            &SecretPayload::string("value-sentinel-3"),
+            Some(&v1),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict, "{e}");
+    let v = a.get_value(&name, &VersionSelector::Current).await.unwrap();
+    assert_eq!(v.version_id, v2);
+    a.rollback(&name, &v1, Some(&v2)).await.unwrap();
+    a.rotate_client_side(&name, &AwsPasswordSpec::default(), None, None)
+        .await
+        .unwrap();
+    a.delete(&name, AwsDeleteMode::Recoverable { days: 7 })
+        .await
+        .unwrap();
+    a.restore(&name).await.unwrap();
+
+    let entries = deck
+        .audit()
+        .list(&AuditFilter {
+            action: Some("aws.".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut actions: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| (e.action.clone(), e.outcome.clone()))
+        .collect();
+    actions.reverse();
+    let want = [
+        ("aws.create", "ok"),
+        ("aws.put", "ok"),
+        ("aws.put", "error"),
+        ("aws.reveal", "ok"),
+        ("aws.rollback", "ok"),
+        ("aws.rotate_client_side", "ok"),
+        ("aws.delete", "ok"),
+        ("aws.restore", "ok"),
+    ];
+    let got: Vec<(&str, &str)> = actions
+        .iter()
+        .map(|(a, o)| (a.as_str(), o.as_str()))
+        .collect();
+    assert_eq!(got, want);
+    assert!(entries
+        .iter()
+        .all(|e| e.target.as_deref() == Some(name.as_str())
+            && e.profile.as_deref() == Some("audited")));
+    let rollback = entries.iter().find(|e| e.action == "aws.rollback").unwrap();
+    assert!(rollback.detail.as_deref().unwrap().contains(&v1));
+    let text = std::fs::read_to_string(deck.audit().path()).unwrap();
+    assert!(
+        !text.contains("value-sentinel"),
+        "a value reached the audit log"
+    );
+    assert!(
+        !text.contains("audit-key"),
+        "the secret key reached the audit log"
+    );
+    assert_eq!(deck.audit().verify().unwrap().first_broken_line, None);
+    eprintln!(
+        "timing aws_mutations_and_reveals_are_audited_without_values: {} ms",
+        t.elapsed().as_millis()
+    );
+}

@@ -1,0 +1,522 @@
+//! AWS Secrets Manager views: the list, the detail (versions with their staging labels), the
+//! rollback preview, rotation settings, resource-policy checks. Shared by the provider crate,
+//! the CLI's `--json` output and the UI. No secret value appears in any of these types.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The staging label of the version clients read by default.
+pub const AWS_CURRENT: &str = "AWSCURRENT";
+/// The staging label of the version AWSCURRENT was moved away from.
+pub const AWS_PREVIOUS: &str = "AWSPREVIOUS";
+/// The staging label of a version a rotation is preparing.
+pub const AWS_PENDING: &str = "AWSPENDING";
+
+/// One secret in a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsSecretSummary {
+    /// Secret name (`app/db`).
+    pub name: String,
+    /// Full ARN.
+    pub arn: String,
+    /// Description, if any.
+    pub description: Option<String>,
+    /// Tags, sorted by key.
+    pub tags: BTreeMap<String, String>,
+    /// Whether rotation is configured.
+    pub rotation_enabled: bool,
+    /// Last change (RFC 3339).
+    pub last_changed: Option<String>,
+    /// Scheduled deletion date (RFC 3339) when the secret is marked for deletion.
+    pub deleted_date: Option<String>,
+}
+
+/// Which secrets a listing returns. Every filter is applied by the service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsListFilter {
+    /// Names starting with this.
+    #[serde(default)]
+    pub name_prefix: Option<String>,
+    /// Secrets having a tag with this key.
+    #[serde(default)]
+    pub tag_key: Option<String>,
+    /// Secrets having a tag with this value.
+    #[serde(default)]
+    pub tag_value: Option<String>,
+    /// Descriptions containing this (service-side prefix match on words).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Also list secrets scheduled for deletion.
+    #[serde(default)]
+    pub include_planned_deletion: bool,
+}
+
+/// One version of a secret and its staging labels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsSecretVersion {
+    /// Version id (a UUID, or the client request token it was created with).
+    pub version_id: String,
+    /// Staging labels on it (`AWSCURRENT`, `AWSPREVIOUS`, `AWSPENDING`, custom), sorted.
+    pub stages: Vec<String>,
+    /// When it was created (RFC 3339), when known.
+    pub created: Option<String>,
+    /// When it was last read (RFC 3339), when known.
+    pub last_accessed: Option<String>,
+}
+
+impl AwsSecretVersion {
+    /// Whether this version carries `stage`.
+    pub fn has_stage(&self, stage: &str) -> bool {
+        self.stages.iter().any(|s| s == stage)
+    }
+}
+
+/// Rotation settings of a secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsRotationConfig {
+    /// Whether rotation is enabled.
+    pub enabled: bool,
+    /// The rotation Lambda's ARN.
+    pub lambda_arn: Option<String>,
+    /// Rotate every this many days.
+    pub automatically_after_days: Option<i64>,
+    /// `rate(..)` or `cron(..)` schedule.
+    pub schedule_expression: Option<String>,
+    /// Rotation window length (`3h`).
+    pub duration: Option<String>,
+    /// Last rotation (RFC 3339).
+    pub last_rotated: Option<String>,
+    /// Next scheduled rotation (RFC 3339).
+    pub next_rotation: Option<String>,
+}
+
+/// Replication state of one replica region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsReplicaStatus {
+    /// Region.
+    pub region: String,
+    /// `InSync`, `Failed`, `InProgress`.
+    pub status: Option<String>,
+    /// The service's message.
+    pub message: Option<String>,
+}
+
+/// Everything the detail view shows about a secret (never its value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsSecretDetail {
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Description.
+    pub description: Option<String>,
+    /// KMS key id or ARN; `None`: the account's default `aws/secretsmanager` key.
+    pub kms_key_id: Option<String>,
+    /// Tags, sorted by key.
+    pub tags: BTreeMap<String, String>,
+    /// Created (RFC 3339).
+    pub created: Option<String>,
+    /// Last changed (RFC 3339).
+    pub last_changed: Option<String>,
+    /// Last accessed (RFC 3339; AWS rounds it to the day).
+    pub last_accessed: Option<String>,
+    /// Scheduled deletion date (RFC 3339) when marked for deletion.
+    pub deleted_date: Option<String>,
+    /// Primary region of a replicated secret.
+    pub primary_region: Option<String>,
+    /// Rotation settings and dates.
+    pub rotation: AwsRotationConfig,
+    /// Replicas.
+    pub replication: Vec<AwsReplicaStatus>,
+    /// Versions that carry at least one staging label, newest first when dates are known.
+    pub versions: Vec<AwsSecretVersion>,
+}
+
+impl AwsSecretDetail {
+    /// The version id labelled `stage`, if any. When a server wrongly labels two versions
+    /// with the same stage (moto does after a stage move), the newest is returned.
+    pub fn version_with_stage(&self, stage: &str) -> Option<&str> {
+        self.versions
+            .iter()
+            .find(|v| v.has_stage(stage))
+            .map(|v| v.version_id.as_str())
+    }
+}
+
+/// What a rollback will do, shown before the user confirms it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsRollbackPlan {
+    /// Secret name.
+    pub secret: String,
+    /// The version that is AWSCURRENT now (it becomes AWSPREVIOUS).
+    pub current_version: String,
+    /// The version that becomes AWSCURRENT.
+    pub target_version: String,
+    /// Labels the target carries now.
+    pub target_stages: Vec<String>,
+    /// The version that loses AWSPREVIOUS (the one holding it now), if it is another one.
+    pub previous_loses_label: Option<String>,
+    /// Whether the rollback changes nothing (the target already is AWSCURRENT).
+    pub no_op: bool,
+}
+
+/// Result of a value write (create, put, client-side rotation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsWriteOutcome {
+    /// Secret name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// The new (or, for an idempotent retry, the existing) version id.
+    pub version_id: String,
+    /// Its staging labels as the service reported them.
+    pub stages: Vec<String>,
+}
+
+/// Character options of a generated password (GetRandomPassword).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsPasswordSpec {
+    /// Length (4–4096).
+    pub length: u32,
+    /// Leave out punctuation.
+    #[serde(default)]
+    pub exclude_punctuation: bool,
+    /// Leave out digits.
+    #[serde(default)]
+    pub exclude_numbers: bool,
+    /// Leave out upper-case letters.
+    #[serde(default)]
+    pub exclude_uppercase: bool,
+    /// Leave out lower-case letters.
+    #[serde(default)]
+    pub exclude_lowercase: bool,
+    /// Characters never to use.
+    #[serde(default)]
+    pub exclude_characters: String,
+    /// Require at least one character of each included type.
+    #[serde(default = "yes")]
+    pub require_each_included_type: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for AwsPasswordSpec {
+    fn default() -> Self {
+        Self {
+            length: 32,
+            exclude_punctuation: false,
+            exclude_numbers: false,
+            exclude_uppercase: false,
+            exclude_lowercase: false,
+            exclude_characters: String::new(),
+            require_each_included_type: true,
+        }
+    }
+}
+
+/// Result of a client-side rotation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsRotationOutcome {
+    /// Secret name.
+    pub name: String,
+    /// The version that was AWSCURRENT before (now AWSPREVIOUS).
+    pub previous_version: String,
+    /// The new AWSCURRENT version.
+    pub new_version: String,
+}
+
+/// How bad a local resource-policy finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AwsPolicySeverity {
+    /// The policy cannot be saved as is (syntax, shape).
+    Error,
+    /// Saving it is allowed but risky (public access).
+    Warning,
+}
+
+/// One problem found by the local resource-policy checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsPolicyFinding {
+    /// Severity.
+    pub severity: AwsPolicySeverity,
+    /// Stable check name (`json_syntax`, `principal_star`, `public_without_condition`,
+    /// `block_public_policy`, `shape`).
+    pub check: String,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// The server's ValidateResourcePolicy answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum AwsServerValidation {
+    /// The server accepted the policy.
+    Passed,
+    /// The server rejected it; one message per failed check.
+    Failed {
+        /// `check: message` lines.
+        errors: Vec<String>,
+    },
+    /// The endpoint does not implement validation (e.g. moto); the policy was not judged.
+    Unavailable {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Local checks plus the server's validation of a resource policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsPolicyReport {
+    /// Local findings.
+    pub findings: Vec<AwsPolicyFinding>,
+    /// The server's answer, when asked.
+    pub server: Option<AwsServerValidation>,
+}
+
+impl AwsPolicyReport {
+    /// Whether a local check or the server found an error (warnings do not block).
+    pub fn has_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == AwsPolicySeverity::Error)
+            || matches!(self.server, Some(AwsServerValidation::Failed { .. }))
+    }
+}
+
+/// How to delete a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum AwsDeleteMode {
+    /// Schedule deletion after 7–30 days; restorable until then.
+    Recoverable {
+        /// Days (7–30; AWS's default is 30).
+        days: u8,
+    },
+    /// Delete at once, no recovery.
+    Force,
+}
+
+impl Default for AwsDeleteMode {
+    fn default() -> Self {
+        AwsDeleteMode::Recoverable { days: 30 }
+    }
+}
+
+/// Result of a delete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsDeleteOutcome {
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// When it will be (or was) deleted (RFC 3339).
+    pub deletion_date: Option<String>,
+}
+
+/// The caller's identity (STS GetCallerIdentity).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsCallerIdentity {
+    /// Account id.
+    pub account: String,
+    /// Caller ARN.
+    pub arn: String,
+    /// User id.
+    pub user_id: String,
+    /// Region the client talks to.
+    pub region: String,
+}
+
+// ------------------------------------------------------------------------------ commands
+
+/// A secret of an open AWS connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsSecretRef {
+    /// Profile id of the open AWS connection.
+    pub profile_id: String,
+    /// Secret name or ARN.
+    pub secret: String,
+}
+
+/// List the secrets of an AWS connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsListArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Filters (all optional).
+    #[serde(default)]
+    pub filter: AwsListFilter,
+}
+
+/// Reveal one version's value (AWSCURRENT unless a version id or label is given).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsRevealArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Secret name or ARN.
+    pub secret: String,
+    /// Version id.
+    #[serde(default)]
+    pub version_id: Option<String>,
+    /// Staging label.
+    #[serde(default)]
+    pub stage: Option<String>,
+}
+
+/// A revealed value, from an explicit reveal (audited as `aws.reveal`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AwsRevealed {
+    /// Secret name.
+    pub name: String,
+    /// The version read.
+    pub version_id: String,
+    /// Its staging labels.
+    pub stages: Vec<String>,
+    /// The value (binary values as lower-case hex).
+    pub value: crate::RevealedValue,
+    /// Whether the value is binary (then `value` is hex).
+    pub binary: bool,
+    /// When the value is a JSON object: its keys, sorted (the UI shows them as fields).
+    pub json_keys: Vec<String>,
+    /// Hide the value after this many seconds.
+    pub hide_after_secs: u32,
+}
+
+/// Create a secret with a first value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsCreateArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Name.
+    pub name: String,
+    /// First value.
+    pub value: crate::SecretInput,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// KMS key.
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Put a new value (it becomes AWSCURRENT).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsPutArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Secret name or ARN.
+    pub secret: String,
+    /// The value.
+    pub value: crate::SecretInput,
+    /// The AWSCURRENT version the user started from; a moved AWSCURRENT is a `Conflict`
+    /// (nothing written, the draft stays in the UI).
+    #[serde(default)]
+    pub expected_current: Option<String>,
+    /// Client request token for an idempotent retry; `None`: a new one.
+    #[serde(default)]
+    pub client_request_token: Option<String>,
+}
+
+/// Preview or carry out a rollback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsRollbackArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Secret name or ARN.
+    pub secret: String,
+    /// The version to make AWSCURRENT.
+    pub target_version: String,
+    /// The AWSCURRENT the preview showed.
+    #[serde(default)]
+    pub expected_current: Option<String>,
+}
+
+/// Client-side rotation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsRotateArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Secret name or ARN.
+    pub secret: String,
+    /// Password options.
+    #[serde(default)]
+    pub spec: AwsPasswordSpec,
+    /// Replace only this key of a JSON value.
+    #[serde(default)]
+    pub json_key: Option<String>,
+    /// The AWSCURRENT the user saw.
+    #[serde(default)]
+    pub expected_current: Option<String>,
+}
+
+/// Check or save a resource policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsPolicyArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Secret name or ARN.
+    pub secret: String,
+    /// Policy JSON.
+    pub text: String,
+    /// Send BlockPublicPolicy (default on).
+    #[serde(default = "yes")]
+    pub block_public_policy: bool,
+}
+
+/// Delete a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsDeleteArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Secret name or ARN.
+    pub secret: String,
+    /// Recovery window or force.
+    #[serde(default)]
+    pub mode: AwsDeleteMode,
+    /// For [`AwsDeleteMode::Force`]: the secret name typed by the user.
+    #[serde(default)]
+    pub confirm_name: String,
+}
+
+crate::commands! {
+    /// AWS Secrets Manager connections.
+    AWS_COMMANDS;
+    /// Who the connection's credentials belong to (STS GetCallerIdentity).
+    GetAwsCallerIdentity = "aws_caller_identity": crate::ProfileRef => AwsCallerIdentity;
+    /// Every secret (all pages) matching the filter.
+    AwsListSecrets = "aws_list_secrets": AwsListArgs => Vec<AwsSecretSummary>;
+    /// A secret's detail with its versions and labels (no value).
+    AwsDescribeSecret = "aws_describe_secret": AwsSecretRef => AwsSecretDetail;
+    /// Reveal a version's value (audited).
+    AwsRevealValue = "aws_reveal_value": AwsRevealArgs => AwsRevealed;
+    /// Create a secret (audited).
+    AwsCreateSecret = "aws_create_secret": AwsCreateArgs => AwsWriteOutcome;
+    /// Put a new value after checking AWSCURRENT (audited).
+    AwsPutValue = "aws_put_value": AwsPutArgs => AwsWriteOutcome;
+    /// What a rollback would change.
+    AwsPreviewRollback = "aws_preview_rollback": AwsRollbackArgs => AwsRollbackPlan;
+    /// Move AWSCURRENT back to a version (audited).
+    AwsRollback = "aws_rollback": AwsRollbackArgs => AwsRollbackPlan;
+    /// Client-side rotation: random password → AWSPENDING → AWSCURRENT (audited).
+    AwsRotateClientSide = "aws_rotate_client_side": AwsRotateArgs => AwsRotationOutcome;
+    /// Run the configured rotation Lambda now (audited).
+    AwsRotateNow = "aws_rotate_now": AwsSecretRef => Option<String>;
+    /// The resource policy, if any.
+    AwsGetPolicy = "aws_get_policy": AwsSecretRef => Option<String>;
+    /// Local checks and the server's validation of a policy draft.
+    AwsCheckPolicy = "aws_check_policy": AwsPolicyArgs => AwsPolicyReport;
+    /// Check, then save a policy (refused on errors; audited).
+    AwsPutPolicy = "aws_put_policy": AwsPolicyArgs => AwsPolicyReport;
+    /// Delete the resource policy (audited).
+    AwsDeletePolicy = "aws_delete_policy": AwsSecretRef => ();
+    /// Delete with a recovery window, or force (typed name) (audited).
+    AwsDeleteSecret = "aws_delete_secret": AwsDeleteArgs => AwsDeleteOutcome;
+    /// Cancel a scheduled deletion (audited).
+    AwsRestoreSecret = "aws_restore_secret": AwsSecretRef => ();
+}

@@ -1,0 +1,238 @@
+//! Azure Key Vault commands. Each delegates to `vaultdeck_core::azure` (mutations and reveals
+//! audited through [`AzureAudited`]); values cross to the UI only from `az_reveal_secret`, as a
+//! [`RevealedValue`].
+
+use secrecy::ExposeSecret;
+use tauri::{AppHandle, Runtime, State};
+use vaultdeck_core::azure::AzureAudited;
+use vaultdeck_types::{
+    AzCertificateProps, AzCopiedSecret, AzDeletedSecret, AzDeviceCodePrompt, AzKeyProps,
+    AzNameArgs, AzPurgeArgs, AzRevealedSecret, AzRollbackArgs, AzRotationPolicy,
+    AzRotationPolicyArgs, AzSecretProps, AzSecretRefArgs, AzSetSecretArgs, IpcError, ProfileRef,
+    RevealedValue,
+};
+
+use super::secrets::{copy_then_clear, timeouts};
+
+use super::CmdResult;
+use crate::state::AppState;
+
+fn az(state: &AppState, profile_id: &str) -> CmdResult<AzureAudited> {
+    Ok(AzureAudited::for_profile(&state.deck, profile_id)?)
+}
+
+fn err(e: vaultdeck_azure::Error) -> IpcError {
+    IpcError::from(vaultdeck_core::Error::from(e))
+}
+
+/// Every secret (all pages).
+#[tauri::command]
+pub async fn az_list_secrets(
+    state: State<'_, AppState>,
+    args: ProfileRef,
+) -> CmdResult<Vec<AzSecretProps>> {
+    az(&state, &args.profile_id)?
+        .vault()
+        .list_secrets_all()
+        .await
+        .map_err(err)
+}
+
+/// The device-code prompt of the profile's sign-in in progress (polled by the Azure screen
+/// while its Connect runs); `None` before the authority issued it or when none runs.
+#[tauri::command]
+pub async fn az_sign_in_prompt(args: ProfileRef) -> CmdResult<Option<AzDeviceCodePrompt>> {
+    Ok(vaultdeck_core::azure::pending_device_code(&args.profile_id))
+}
+
+/// Cancels the profile's device-code sign-in in progress (its Connect fails "cancelled").
+#[tauri::command]
+pub async fn az_cancel_sign_in(args: ProfileRef) -> CmdResult<bool> {
+    Ok(vaultdeck_core::azure::cancel_sign_in(&args.profile_id))
+}
+
+/// Soft-deleted secrets.
+#[tauri::command]
+pub async fn az_list_deleted_secrets(
+    state: State<'_, AppState>,
+    args: ProfileRef,
+) -> CmdResult<Vec<AzDeletedSecret>> {
+    az(&state, &args.profile_id)?
+        .vault()
+        .list_deleted_secrets()
+        .await
+        .map_err(err)
+}
+
+/// Reveals a version's value (audited as `az.reveal`), with the reveal timeout in force
+/// (the same settings as the Vault explorer).
+#[tauri::command]
+pub async fn az_reveal_secret(
+    state: State<'_, AppState>,
+    args: AzSecretRefArgs,
+) -> CmdResult<AzRevealedSecret> {
+    let a = az(&state, &args.profile_id)?;
+    let v = a.reveal_secret(&args.name, args.version.as_deref()).await?;
+    Ok(AzRevealedSecret {
+        name: args.name,
+        value: RevealedValue::new(v.expose_secret()),
+        hide_after_secs: timeouts(&state).reveal_secs,
+    })
+}
+
+/// Copies a version's value to the clipboard (audited as `az.reveal`); the Vault explorer's
+/// clipboard path clears it after the clipboard timeout if the clipboard still holds it.
+#[tauri::command]
+pub async fn az_copy_secret<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    args: AzSecretRefArgs,
+) -> CmdResult<AzCopiedSecret> {
+    let a = az(&state, &args.profile_id)?;
+    let v = a.copy_secret(&args.name, args.version.as_deref()).await?;
+    let secs = timeouts(&state).clipboard_secs;
+    copy_then_clear(&app, v.expose_secret(), secs)?;
+    Ok(AzCopiedSecret {
+        name: args.name,
+        clear_after_secs: secs,
+    })
+}
+
+/// Sets a new value (a new version) of a secret (audited as `az.set`). A name taken by a
+/// soft-deleted secret is refused (409 conflict) so nothing is silently overwritten.
+#[tauri::command]
+pub async fn az_set_secret(
+    state: State<'_, AppState>,
+    args: AzSetSecretArgs,
+) -> CmdResult<AzSecretProps> {
+    let value = secrecy::SecretString::from(args.value.expose().to_owned());
+    Ok(az(&state, &args.profile_id)?
+        .set_secret(
+            &args.name,
+            &value,
+            &vaultdeck_types::AzSecretUpdate::default(),
+        )
+        .await?)
+}
+
+/// A secret's versions (properties, no values).
+#[tauri::command]
+pub async fn az_secret_versions(
+    state: State<'_, AppState>,
+    args: AzNameArgs,
+) -> CmdResult<Vec<AzSecretProps>> {
+    az(&state, &args.profile_id)?
+        .vault()
+        .secret_versions(&args.name)
+        .await
+        .map_err(err)
+}
+
+/// What rolling back to an older version would do (no change made, no value returned).
+#[tauri::command]
+pub async fn az_rollback_preview(
+    state: State<'_, AppState>,
+    args: AzRollbackArgs,
+) -> CmdResult<vaultdeck_types::AzRollbackPreview> {
+    Ok(az(&state, &args.profile_id)?
+        .rollback_preview(&args.name, &args.from_version)
+        .await?)
+}
+
+/// Rolls back to an older version if the current version is still the previewed one
+/// (audited as `az.rollback`).
+#[tauri::command]
+pub async fn az_rollback_secret(
+    state: State<'_, AppState>,
+    args: AzRollbackArgs,
+) -> CmdResult<AzSecretProps> {
+    Ok(az(&state, &args.profile_id)?
+        .rollback_secret(
+            &args.name,
+            &args.from_version,
+            args.expected_current.as_deref(),
+        )
+        .await?)
+}
+
+/// Soft-deletes a secret (audited).
+#[tauri::command]
+pub async fn az_delete_secret(
+    state: State<'_, AppState>,
+    args: AzNameArgs,
+) -> CmdResult<AzDeletedSecret> {
+    Ok(az(&state, &args.profile_id)?
+        .delete_secret(&args.name)
+        .await?)
+}
+
+/// Recovers a soft-deleted secret (audited).
+#[tauri::command]
+pub async fn az_recover_secret(
+    state: State<'_, AppState>,
+    args: AzNameArgs,
+) -> CmdResult<AzSecretProps> {
+    Ok(az(&state, &args.profile_id)?
+        .recover_secret(&args.name)
+        .await?)
+}
+
+/// Purges a soft-deleted secret for good; the typed name must match (audited).
+#[tauri::command]
+pub async fn az_purge_secret(state: State<'_, AppState>, args: AzPurgeArgs) -> CmdResult<()> {
+    Ok(az(&state, &args.profile_id)?
+        .purge_secret(&args.name, &args.confirm_name)
+        .await?)
+}
+
+/// Every key.
+#[tauri::command]
+pub async fn az_list_keys(
+    state: State<'_, AppState>,
+    args: ProfileRef,
+) -> CmdResult<Vec<AzKeyProps>> {
+    az(&state, &args.profile_id)?
+        .vault()
+        .list_keys()
+        .await
+        .map_err(err)
+}
+
+/// A key's rotation policy.
+#[tauri::command]
+pub async fn az_get_rotation_policy(
+    state: State<'_, AppState>,
+    args: AzNameArgs,
+) -> CmdResult<AzRotationPolicy> {
+    az(&state, &args.profile_id)?
+        .vault()
+        .rotation_policy(&args.name)
+        .await
+        .map_err(err)
+}
+
+/// Replaces a key's rotation policy (audited).
+#[tauri::command]
+pub async fn az_set_rotation_policy(
+    state: State<'_, AppState>,
+    args: AzRotationPolicyArgs,
+) -> CmdResult<AzRotationPolicy> {
+    Ok(az(&state, &args.profile_id)?
+        .set_rotation_policy(&args.name, &args.policy)
+        .await?)
+}
+
+/// Rotates a key now (audited).
+#[tauri::command]
+pub async fn az_rotate_key(state: State<'_, AppState>, args: AzNameArgs) -> CmdResult<AzKeyProps> {
+    Ok(az(&state, &args.profile_id)?.rotate_key(&args.name).await?)
+}
+
+/// Every certificate (read-only).
+#[tauri::command]
+pub async fn az_list_certificates(
+    state: State<'_, AppState>,
+    args: ProfileRef,
+) -> CmdResult<Vec<AzCertificateProps>> {
+    Ok(az(&state, &args.profile_id)?.list_certificates().await?)
+}

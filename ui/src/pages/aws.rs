@@ -1,0 +1,470 @@
+//! The AWS Secrets Manager screen (on an open AWS connection): the secret list with a name
+//! filter, the detail of the selected secret (ARN, KMS key, tags, dates, rotation, versions
+//! with their staging labels), reveal of a version's value (hidden again after the reveal
+//! timeout; JSON values shown as keys), one-click rollback with a preview, and client-side
+//! rotation. Every call goes through `ipc`; values live only in this component's state.
+
+use gloo_timers::callback::Timeout;
+use vaultdeck_types::{
+    AwsDescribeSecret, AwsListArgs, AwsListFilter, AwsListSecrets, AwsPasswordSpec,
+    AwsPreviewRollback, AwsRevealArgs, AwsRevealValue, AwsRevealed, AwsRollback, AwsRollbackArgs,
+    AwsRollbackPlan, AwsRotateArgs, AwsRotateClientSide, AwsSecretDetail, AwsSecretRef,
+    AwsSecretSummary, AWS_CURRENT,
+};
+use vaultdeck_types::{Connect, ConnectArgs, ListProfiles, NoArgs, Profile, ProfileKind};
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::components::input_text;
+use crate::contexts::connections::{use_connections, ConnectionsAction};
+use crate::ipc;
+
+/// The AWS screen.
+#[component]
+pub fn AwsPage() -> Html {
+    let conns = use_connections();
+    let active = conns
+        .active_summary()
+        .filter(|a| a.provider == AWS_PROVIDER)
+        .cloned();
+    let Some(active) = active else {
+        // Not on an AWS connection: offer the saved AWS profiles (the Connections form only
+        // edits Vault profiles; AWS ones come from `vdeck aws profile-add` or `save_profile`).
+        return html! {
+            <section class="page aws-page">
+                <h1>{ "AWS Secrets Manager" }</h1>
+                <AwsConnect />
+            </section>
+        };
+    };
+    let who = active
+        .identity
+        .as_ref()
+        .map(|i| i.display_name.clone())
+        .unwrap_or_default();
+    html! {
+        <section class="page aws-page">
+            <h1>{ "AWS Secrets Manager" }</h1>
+            <p class="muted" id="aws-identity">{ format!("{} · {} · {who}", active.name, active.address) }</p>
+            <AwsScreen key={active.profile_id.clone()} profile_id={active.profile_id.clone()} />
+        </section>
+    }
+}
+
+/// The provider label of AWS connections.
+const AWS_PROVIDER: &str = "AWS Secrets Manager";
+
+/// Saved AWS profiles with a Connect button (the stored secret key, or the AWS chain).
+#[component]
+fn AwsConnect() -> Html {
+    let conns = use_connections();
+    let profiles = use_state(Vec::<Profile>::new);
+    let message = use_state(|| None::<String>);
+    {
+        let (profiles, message) = (profiles.clone(), message.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                match ipc::call::<ListProfiles>(&NoArgs {}).await {
+                    Ok(list) => profiles.set(
+                        list.into_iter()
+                            .filter(|p| matches!(p.kind, ProfileKind::Aws(_)))
+                            .collect(),
+                    ),
+                    Err(e) => message.set(Some(e.message)),
+                }
+            });
+        });
+    }
+    let connect = {
+        let (conns, message) = (conns.clone(), message.clone());
+        Callback::from(move |profile_id: String| {
+            let (conns, message) = (conns.clone(), message.clone());
+            let args = ConnectArgs {
+                profile_id: profile_id.clone(),
+                credential: None,
+                remember: false,
+            };
+            spawn_local(async move {
+                if conns.is_open(&profile_id) {
+                    conns.dispatch(ConnectionsAction::Activate(profile_id));
+                    return;
+                }
+                match ipc::call::<Connect>(&args).await {
+                    Ok(summary) => conns.dispatch(ConnectionsAction::Connected(summary)),
+                    Err(e) => message.set(Some(e.message)),
+                }
+            });
+        })
+    };
+    html! {
+        <div id="aws-connect" class="notice">
+            <p class="notice-title">{ "Choose an AWS connection" }</p>
+            if let Some(m) = (*message).clone() {
+                <p id="aws-connect-error" class="error-text" role="alert">{ m }</p>
+            }
+            if profiles.is_empty() {
+                <p id="aws-no-profiles">{ "No AWS profiles yet: add one with `vdeck aws profile-add --name NAME --region REGION` (AWS profile, environment or access keys)." }</p>
+            }
+            <ul class="aws-profiles">
+            { for profiles.iter().map(|p| {
+                let id = p.id.clone();
+                let region = match &p.kind {
+                    ProfileKind::Aws(a) => a.region.clone().unwrap_or_else(|| "default region".into()),
+                    _ => String::new(),
+                };
+                html! {
+                    <li>
+                        <button type="button" class="aws-connect primary" data-profile-name={p.name.clone()}
+                            aria-label={format!("Connect {}", p.name)}
+                            onclick={connect.reform(move |_| id.clone())}>
+                            { if conns.is_open(&p.id) { "Use" } else { "Connect" } }
+                        </button>
+                        { format!(" {} · {region}", p.name) }
+                    </li>
+                }
+            }) }
+            </ul>
+        </div>
+    }
+}
+
+/// Properties of [`AwsScreen`].
+#[derive(Properties, PartialEq)]
+pub struct AwsScreenProps {
+    /// The AWS connection's profile id.
+    pub profile_id: AttrValue,
+}
+
+/// List + detail of one AWS connection.
+#[component]
+fn AwsScreen(p: &AwsScreenProps) -> Html {
+    let prefix = use_state(String::new);
+    let list = use_state(Vec::<AwsSecretSummary>::new);
+    let selected = use_state(|| None::<String>);
+    let detail = use_state(|| None::<AwsSecretDetail>);
+    let message = use_state(|| None::<(bool, String)>);
+    let revealed = use_state(|| None::<AwsRevealed>);
+    let hide_timer = use_mut_ref(|| None::<Timeout>);
+    let plan = use_state(|| None::<AwsRollbackPlan>);
+    let length = use_state(|| "32".to_owned());
+
+    let load_list = {
+        let (list, message, prefix) = (list.clone(), message.clone(), prefix.clone());
+        let profile_id = p.profile_id.to_string();
+        Callback::from(move |()| {
+            let args = AwsListArgs {
+                profile_id: profile_id.clone(),
+                filter: AwsListFilter {
+                    name_prefix: Some((*prefix).clone()).filter(|s| !s.is_empty()),
+                    ..Default::default()
+                },
+            };
+            let (list, message) = (list.clone(), message.clone());
+            spawn_local(async move {
+                match ipc::call::<AwsListSecrets>(&args).await {
+                    Ok(v) => list.set(v),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+    {
+        let load_list = load_list.clone();
+        use_effect_with(p.profile_id.clone(), move |_| load_list.emit(()));
+    }
+
+    let load_detail = {
+        let (detail, message) = (detail.clone(), message.clone());
+        let profile_id = p.profile_id.to_string();
+        Callback::from(move |name: String| {
+            let args = AwsSecretRef {
+                profile_id: profile_id.clone(),
+                secret: name,
+            };
+            let (detail, message) = (detail.clone(), message.clone());
+            spawn_local(async move {
+                match ipc::call::<AwsDescribeSecret>(&args).await {
+                    Ok(d) => detail.set(Some(d)),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+
+    let select = {
+        let (selected, revealed, plan, load_detail) = (
+            selected.clone(),
+            revealed.clone(),
+            plan.clone(),
+            load_detail.clone(),
+        );
+        Callback::from(move |name: String| {
+            revealed.set(None);
+            plan.set(None);
+            selected.set(Some(name.clone()));
+            load_detail.emit(name);
+        })
+    };
+
+    let reveal = {
+        let (revealed, message, selected, hide_timer) = (
+            revealed.clone(),
+            message.clone(),
+            selected.clone(),
+            hide_timer.clone(),
+        );
+        let profile_id = p.profile_id.to_string();
+        Callback::from(move |version_id: String| {
+            let Some(secret) = (*selected).clone() else {
+                return;
+            };
+            let args = AwsRevealArgs {
+                profile_id: profile_id.clone(),
+                secret,
+                version_id: Some(version_id),
+                stage: None,
+            };
+            let (revealed, message, hide_timer) =
+                (revealed.clone(), message.clone(), hide_timer.clone());
+            spawn_local(async move {
+                match ipc::call::<AwsRevealValue>(&args).await {
+                    Ok(v) => {
+                        let secs = v.hide_after_secs;
+                        revealed.set(Some(v));
+                        let r = revealed.clone();
+                        *hide_timer.borrow_mut() =
+                            Some(Timeout::new(secs.saturating_mul(1000), move || r.set(None)));
+                    }
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+
+    let preview = {
+        let (plan, message, selected) = (plan.clone(), message.clone(), selected.clone());
+        let profile_id = p.profile_id.to_string();
+        Callback::from(move |target: String| {
+            let Some(secret) = (*selected).clone() else {
+                return;
+            };
+            let args = AwsRollbackArgs {
+                profile_id: profile_id.clone(),
+                secret,
+                target_version: target,
+                expected_current: None,
+            };
+            let (plan, message) = (plan.clone(), message.clone());
+            spawn_local(async move {
+                match ipc::call::<AwsPreviewRollback>(&args).await {
+                    Ok(p) => plan.set(Some(p)),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+
+    let confirm_rollback = {
+        let (plan, message, load_detail) = (plan.clone(), message.clone(), load_detail.clone());
+        let profile_id = p.profile_id.to_string();
+        Callback::from(move |_| {
+            let Some(pl) = (*plan).clone() else { return };
+            let args = AwsRollbackArgs {
+                profile_id: profile_id.clone(),
+                secret: pl.secret.clone(),
+                target_version: pl.target_version.clone(),
+                expected_current: Some(pl.current_version.clone()),
+            };
+            let (plan, message, load_detail) = (plan.clone(), message.clone(), load_detail.clone());
+            spawn_local(async move {
+                match ipc::call::<AwsRollback>(&args).await {
+                    Ok(done) => message.set(Some((
+                        true,
+                        format!(
+                            "Rolled back: AWSCURRENT is now {}; {} is AWSPREVIOUS.",
+                            done.target_version, done.current_version
+                        ),
+                    ))),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+                plan.set(None);
+                load_detail.emit(args.secret);
+            });
+        })
+    };
+
+    let rotate = {
+        let (message, detail, load_detail, length, revealed) = (
+            message.clone(),
+            detail.clone(),
+            load_detail.clone(),
+            length.clone(),
+            revealed.clone(),
+        );
+        let profile_id = p.profile_id.to_string();
+        Callback::from(move |_| {
+            let Some(d) = (*detail).clone() else { return };
+            let Ok(len) = length.trim().parse::<u32>() else {
+                message.set(Some((
+                    false,
+                    "The length must be a number (4–4096).".into(),
+                )));
+                return;
+            };
+            let args = AwsRotateArgs {
+                profile_id: profile_id.clone(),
+                secret: d.name.clone(),
+                spec: AwsPasswordSpec {
+                    length: len,
+                    ..Default::default()
+                },
+                json_key: None,
+                expected_current: d.version_with_stage(AWS_CURRENT).map(str::to_owned),
+            };
+            let (message, load_detail, revealed) =
+                (message.clone(), load_detail.clone(), revealed.clone());
+            spawn_local(async move {
+                match ipc::call::<AwsRotateClientSide>(&args).await {
+                    Ok(o) => message.set(Some((
+                        true,
+                        format!(
+                            "Rotated: new AWSCURRENT {}; the previous value ({}) stays as AWSPREVIOUS.",
+                            o.new_version, o.previous_version
+                        ),
+                    ))),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+                revealed.set(None);
+                load_detail.emit(args.secret);
+            });
+        })
+    };
+
+    let rows = list.iter().map(|s| {
+        let name = s.name.clone();
+        let onclick = {
+            let select = select.clone();
+            let name = name.clone();
+            Callback::from(move |_| select.emit(name.clone()))
+        };
+        let is_sel = selected.as_deref() == Some(name.as_str());
+        html! {
+            <li class={classes!("aws-secret-row", is_sel.then_some("selected"))}>
+                <button type="button" class="link aws-secret" data-name={name.clone()} aria-label={format!("Open {name}")} {onclick}>
+                    { name.clone() }
+                </button>
+                if s.deleted_date.is_some() { <span class="badge danger">{ "deletion scheduled" }</span> }
+                if s.rotation_enabled { <span class="badge">{ "rotation" }</span> }
+            </li>
+        }
+    });
+
+    html! {
+        <div class="aws-screen">
+            if let Some((ok, text)) = (*message).clone() {
+                <p id="aws-message" class={classes!(if ok { "bg-ok" } else { "error-text" })} role="status">{ text }</p>
+            }
+            <div class="aws-columns">
+                <div class="aws-list" aria-label="AWS secrets">
+                    <div class="bg-row">
+                        <input id="aws-filter" type="text" placeholder="Name prefix" aria-label="Name prefix filter"
+                            value={(*prefix).clone()}
+                            oninput={{ let f = prefix.clone(); Callback::from(move |e: InputEvent| f.set(input_text(&e))) }} />
+                        <button type="button" id="aws-refresh" onclick={load_list.reform(|_| ())}>{ "List" }</button>
+                    </div>
+                    <p class="muted" id="aws-count">{ format!("{} secrets", list.len()) }</p>
+                    <ul id="aws-secrets" class="aws-secrets">{ for rows }</ul>
+                </div>
+                <div class="aws-detail" aria-label="Secret detail">
+                    if let Some(d) = &*detail {
+                        { detail_view(d, &reveal, &preview) }
+                        if let Some(v) = &*revealed {
+                            <div id="aws-revealed" class="aws-revealed" aria-label="Revealed value">
+                                <p class="muted">{ format!("Version {} ({}) — hidden after {} s", v.version_id, v.stages.join(", "), v.hide_after_secs) }</p>
+                                if !v.json_keys.is_empty() {
+                                    <p id="aws-revealed-keys">{ format!("JSON keys: {}", v.json_keys.join(", ")) }</p>
+                                }
+                                <pre id="aws-revealed-value">{ v.value.expose().to_owned() }</pre>
+                                <button type="button" id="aws-hide" onclick={{ let r = revealed.clone(); Callback::from(move |_| r.set(None)) }}>{ "Hide" }</button>
+                            </div>
+                        }
+                        if let Some(pl) = &*plan {
+                            <div id="aws-rollback-plan" class="notice" aria-label="Rollback preview">
+                                if pl.no_op {
+                                    <p>{ format!("{} already is AWSCURRENT.", pl.target_version) }</p>
+                                } else {
+                                    <p>{ format!("AWSCURRENT moves from {} to {}.", pl.current_version, pl.target_version) }</p>
+                                    <p>{ format!("{} becomes AWSPREVIOUS.", pl.current_version) }</p>
+                                    if let Some(l) = &pl.previous_loses_label {
+                                        <p>{ format!("{l} loses AWSPREVIOUS.") }</p>
+                                    }
+                                    <button type="button" id="aws-rollback-confirm" class="danger" onclick={confirm_rollback}>{ "Roll back" }</button>
+                                }
+                                <button type="button" id="aws-rollback-cancel" onclick={{ let pl = plan.clone(); Callback::from(move |_| pl.set(None)) }}>{ "Cancel" }</button>
+                            </div>
+                        }
+                        <div class="bg-row" aria-label="Client-side rotation">
+                            <label for="aws-rotate-length">{ "New password length" }</label>
+                            <input id="aws-rotate-length" type="text" value={(*length).clone()}
+                                oninput={{ let l = length.clone(); Callback::from(move |e: InputEvent| l.set(input_text(&e))) }} />
+                            <button type="button" id="aws-rotate" onclick={rotate}>{ "Rotate now (client-side)" }</button>
+                        </div>
+                    } else {
+                        <p class="muted">{ "Select a secret." }</p>
+                    }
+                </div>
+            </div>
+        </div>
+    }
+}
+
+fn detail_view(d: &AwsSecretDetail, reveal: &Callback<String>, preview: &Callback<String>) -> Html {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    let r = &d.rotation;
+    let tags: Vec<String> = d.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    html! {
+        <div id="aws-detail">
+            <h2 id="aws-detail-name">{ d.name.clone() }</h2>
+            <dl class="aws-facts">
+                <dt>{ "ARN" }</dt><dd id="aws-arn">{ d.arn.clone() }</dd>
+                <dt>{ "Description" }</dt><dd>{ opt(&d.description) }</dd>
+                <dt>{ "KMS key" }</dt><dd>{ d.kms_key_id.clone().unwrap_or_else(|| "aws/secretsmanager (default)".into()) }</dd>
+                <dt>{ "Tags" }</dt><dd>{ if tags.is_empty() { "—".to_owned() } else { tags.join(", ") } }</dd>
+                <dt>{ "Created" }</dt><dd>{ opt(&d.created) }</dd>
+                <dt>{ "Last changed" }</dt><dd>{ opt(&d.last_changed) }</dd>
+                <dt>{ "Last accessed" }</dt><dd>{ opt(&d.last_accessed) }</dd>
+                <dt>{ "Rotation" }</dt>
+                <dd id="aws-rotation">{ if r.enabled {
+                    format!("on{}; last {}, next {}", r.lambda_arn.as_deref().map(|l| format!(" ({l})")).unwrap_or_default(), opt(&r.last_rotated), opt(&r.next_rotation))
+                } else { "off".to_owned() } }</dd>
+                if let Some(del) = &d.deleted_date {
+                    <dt>{ "Deletion" }</dt><dd class="error-text">{ format!("scheduled for {del}") }</dd>
+                }
+            </dl>
+            <table id="aws-versions" class="bg-nodes" aria-label="Versions">
+                <thead><tr><th>{ "Version" }</th><th>{ "Labels" }</th><th>{ "Created" }</th><th></th></tr></thead>
+                <tbody>
+                { for d.versions.iter().map(|v| {
+                    let id = v.version_id.clone();
+                    let is_current = v.has_stage(AWS_CURRENT);
+                    html! {
+                        <tr class={classes!("aws-version", is_current.then_some("selected"))} data-version={id.clone()}>
+                            <td class="mono">{ id.clone() }</td>
+                            <td class="aws-stages">{ for v.stages.iter().map(|s| html! { <span class="badge">{ s.clone() }</span> }) }</td>
+                            <td>{ v.created.clone().unwrap_or_default() }</td>
+                            <td>
+                                <button type="button" class="aws-reveal" aria-label={format!("Reveal {id}")}
+                                    onclick={{ let r = reveal.clone(); let id = id.clone(); Callback::from(move |_| r.emit(id.clone())) }}>{ "Reveal" }</button>
+                                if !is_current {
+                                    <button type="button" class="aws-rollback" aria-label={format!("Roll back to {id}")}
+                                        onclick={{ let p = preview.clone(); let id = id.clone(); Callback::from(move |_| p.emit(id.clone())) }}>{ "Roll back to this" }</button>
+                                }
+                            </td>
+                        </tr>
+                    }
+                }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}

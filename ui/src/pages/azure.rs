@@ -1,0 +1,879 @@
+//! The Azure Key Vault screen for the active Azure connection: secrets (expiry shown, an
+//! "expiring within N days" filter), soft-deleted secrets with their purge date and a Recover
+//! button, keys with "rotate now" and a rotation-policy editor (expiry, rotate after creation
+//! or before expiry, notify before expiry), and certificates (read-only).
+
+use gloo_timers::callback::Timeout;
+use vaultdeck_types::{
+    az_expiring_within, AzCertificateProps, AzDeletedSecret, AzGetRotationPolicy, AzKeyProps,
+    AzLifetimeAction, AzListCertificates, AzListDeletedSecrets, AzListKeys, AzListSecrets,
+    AzNameArgs, AzRecoverSecret, AzRotateKey, AzRotationAction, AzRotationPolicy,
+    AzRotationPolicyArgs, AzSecretProps, AzSetRotationPolicy, ProfileRef,
+};
+use vaultdeck_types::{
+    AzCopySecret, AzPurgeArgs, AzPurgeSecret, AzRevealSecret, AzSecretRefArgs, AzSetSecret,
+    AzSetSecretArgs, RevealedValue,
+};
+use vaultdeck_ui::secrets_model::RevealSet;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::components::input_text;
+use crate::contexts::connections::use_connections;
+use crate::ipc;
+
+/// `YYYY-MM-DD` (UTC) of unix seconds; `-` for none.
+fn date(ts: Option<i64>) -> String {
+    let Some(ts) = ts else {
+        return "-".into();
+    };
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = ts.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// The Azure screen.
+#[component]
+pub fn AzurePage() -> Html {
+    let conns = use_connections();
+    // `ConnectionSummary::provider` is the profile kind's label.
+    match conns.active_summary() {
+        Some(active) if active.provider == "Azure Key Vault" => html! {
+            <section class="page azure-page">
+                <h1>{ "Azure Key Vault" }</h1>
+                <p class="muted" id="az-vault-address">{ format!("{} · {}", active.name, active.address) }</p>
+                <VaultView key={active.profile_id.clone()} profile_id={active.profile_id.clone()} />
+            </section>
+        },
+        _ => html! {
+            <section class="page azure-page">
+                <h1>{ "Azure Key Vault" }</h1>
+                <AzureProfiles />
+            </section>
+        },
+    }
+}
+
+/// The saved Azure profiles with a Connect button each (Azure CLI, managed identity and
+/// device-code profiles need no typed credential; a client secret comes from the keychain).
+#[component]
+fn AzureProfiles() -> Html {
+    let conns = use_connections();
+    let profiles = use_state(|| None::<Vec<vaultdeck_types::Profile>>);
+    let message = use_state(|| None::<(bool, String)>);
+    // The device-code sign-in in progress: (profile id, the prompt once issued).
+    let sign_in = use_state(|| None::<(String, Option<vaultdeck_types::AzDeviceCodePrompt>)>);
+    let on_cancel = {
+        let sign_in = sign_in.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some((id, _)) = (*sign_in).clone() else {
+                return;
+            };
+            let r = ProfileRef { profile_id: id };
+            spawn_local(async move {
+                let _ = ipc::call::<vaultdeck_types::AzCancelSignIn>(&r).await;
+            });
+        })
+    };
+    {
+        let (profiles, message) = (profiles.clone(), message.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                match ipc::call::<vaultdeck_types::ListProfiles>(&vaultdeck_types::NoArgs {}).await
+                {
+                    Ok(list) => profiles.set(Some(
+                        list.into_iter()
+                            .filter(|p| matches!(p.kind, vaultdeck_types::ProfileKind::Azure(_)))
+                            .collect(),
+                    )),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        });
+    }
+    let Some(list) = (*profiles).clone() else {
+        return html! { <p class="muted" role="status">{ "Loading profiles…" }</p> };
+    };
+    html! {
+        <div class="az-profiles">
+            if let Some((ok, text)) = &*message {
+                <p id="az-message" class={classes!("az-message", if *ok { "ok" } else { "error" })} role="status">{ text }</p>
+            }
+            if let Some((_, Some(prompt))) = &*sign_in {
+                <div id="az-device-code" class="confirm-dialog az-device-code" role="dialog" aria-modal="true" aria-label="Azure sign-in">
+                    <h3>{ "Sign in to Azure" }</h3>
+                    <p>{ "Open the page below in a browser and enter this code:" }</p>
+                    <p><code id="az-user-code" class="az-user-code">{ &prompt.user_code }</code></p>
+                    <label class="az-field">{ "Verification URL" }
+                        <input id="az-verification-uri" type="text" readonly=true aria-label="Verification URL" value={prompt.verification_uri.clone()} />
+                    </label>
+                    <p class="muted">{ format!("The code expires in {} minutes. Waiting for the sign-in…", prompt.expires_in / 60) }</p>
+                    <button aria-label="Cancel sign-in" onclick={on_cancel}>{ "Cancel" }</button>
+                </div>
+            }
+            if list.is_empty() {
+                <p class="muted">{ "No Azure Key Vault profile yet. The active connection is not an Azure Key Vault." }</p>
+            }
+            <ul class="az-profile-list">
+            { for list.iter().map(|p| {
+                let onclick = {
+                    let (conns, message, sign_in) = (conns.clone(), message.clone(), sign_in.clone());
+                    let (id, name) = (p.id.clone(), p.name.clone());
+                    Callback::from(move |_: MouseEvent| {
+                        let (conns, message, sign_in) = (conns.clone(), message.clone(), sign_in.clone());
+                        let args = vaultdeck_types::ConnectArgs {
+                            profile_id: id.clone(),
+                            credential: None,
+                            remember: false,
+                        };
+                        message.set(Some((true, format!("Signing in to {name}…"))));
+                        sign_in.set(Some((id.clone(), None)));
+                        // While Connect runs, poll for the device-code prompt to show it.
+                        let done = std::rc::Rc::new(std::cell::Cell::new(false));
+                        {
+                            let (done, sign_in) = (done.clone(), sign_in.clone());
+                            let r = ProfileRef { profile_id: id.clone() };
+                            spawn_local(async move {
+                                let mut shown = None;
+                                while !done.get() {
+                                    if let Ok(Some(p)) = ipc::call::<vaultdeck_types::AzSignInPrompt>(&r).await {
+                                        if !done.get() && shown.as_ref() != Some(&p) {
+                                            shown = Some(p.clone());
+                                            sign_in.set(Some((r.profile_id.clone(), Some(p))));
+                                        }
+                                    }
+                                    gloo_timers::future::TimeoutFuture::new(300).await;
+                                }
+                            });
+                        }
+                        spawn_local(async move {
+                            let res = ipc::call::<vaultdeck_types::Connect>(&args).await;
+                            done.set(true);
+                            sign_in.set(None);
+                            match res {
+                                Ok(summary) => conns.dispatch(
+                                    crate::contexts::connections::ConnectionsAction::Connected(summary),
+                                ),
+                                Err(e) => message.set(Some((false, e.message))),
+                            }
+                        });
+                    })
+                };
+                let location = match &p.kind {
+                    vaultdeck_types::ProfileKind::Azure(a) => a.vault_url.clone(),
+                    _ => String::new(),
+                };
+                html! {
+                    <li class="az-profile" data-profile-name={p.name.clone()}>
+                        <strong>{ &p.name }</strong>{ " " }<span class="muted">{ location }</span>{ " " }
+                        <button class="primary az-connect" aria-label={format!("Connect {}", p.name)} {onclick}>{ "Connect" }</button>
+                    </li>
+                }
+            }) }
+            </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct VaultProps {
+    profile_id: AttrValue,
+}
+
+#[derive(Default, Clone, PartialEq)]
+struct Lists {
+    secrets: Vec<AzSecretProps>,
+    deleted: Vec<AzDeletedSecret>,
+    keys: Vec<AzKeyProps>,
+    certs: Vec<AzCertificateProps>,
+}
+
+#[derive(Default, Clone, PartialEq)]
+struct PolicyDraft {
+    key: String,
+    expiry: String,
+    rotate_after: String,
+    notify_before: String,
+    loaded: bool,
+}
+
+impl PolicyDraft {
+    fn from_policy(key: &str, p: &AzRotationPolicy) -> Self {
+        let mut d = PolicyDraft {
+            key: key.to_string(),
+            expiry: p.expiry_time.clone().unwrap_or_default(),
+            loaded: true,
+            ..Default::default()
+        };
+        for a in &p.actions {
+            match a.action {
+                AzRotationAction::Rotate => {
+                    d.rotate_after = a.time_after_create.clone().unwrap_or_default()
+                }
+                AzRotationAction::Notify => {
+                    d.notify_before = a.time_before_expiry.clone().unwrap_or_default()
+                }
+            }
+        }
+        d
+    }
+
+    fn to_policy(&self) -> AzRotationPolicy {
+        let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        let mut actions = Vec::new();
+        if let Some(t) = opt(&self.rotate_after) {
+            actions.push(AzLifetimeAction {
+                action: AzRotationAction::Rotate,
+                time_after_create: Some(t),
+                time_before_expiry: None,
+            });
+        }
+        if let Some(t) = opt(&self.notify_before) {
+            actions.push(AzLifetimeAction {
+                action: AzRotationAction::Notify,
+                time_after_create: None,
+                time_before_expiry: Some(t),
+            });
+        }
+        AzRotationPolicy {
+            expiry_time: opt(&self.expiry),
+            actions,
+            ..Default::default()
+        }
+    }
+}
+
+/// Secret values revealed on this screen, keyed by name (see [`RevealSet`]).
+#[derive(Default, PartialEq)]
+struct Reveals(RevealSet);
+
+enum RevealAction {
+    /// Show a secret for the timer of this generation.
+    Show(String, RevealedValue, u64),
+    /// The timer of this generation fired.
+    Expire(String, u64),
+    /// The user hid the value.
+    Hide(String),
+}
+
+impl Reducible for Reveals {
+    type Action = RevealAction;
+
+    fn reduce(self: std::rc::Rc<Self>, action: RevealAction) -> std::rc::Rc<Self> {
+        let mut set = self.0.clone();
+        match action {
+            RevealAction::Show(k, v, gen) => set.show(&k, v, gen),
+            RevealAction::Expire(k, gen) => {
+                if !set.expire(&k, gen) {
+                    return self;
+                }
+            }
+            RevealAction::Hide(k) => set.hide(&k),
+        }
+        std::rc::Rc::new(Reveals(set))
+    }
+}
+
+#[component]
+fn VaultView(p: &VaultProps) -> Html {
+    let lists = use_state(|| None::<Lists>);
+    let message = use_state(|| None::<(bool, String)>);
+    // Values are masked until revealed; each reveal hides itself after the reveal timeout
+    // (timers dropped on unmount, replaced on a new reveal of the same secret).
+    let revealed = use_reducer(Reveals::default);
+    let timers = use_mut_ref(std::collections::BTreeMap::<String, Timeout>::new);
+    let generation = use_mut_ref(|| 0_u64);
+
+    let reveal = {
+        let (message, revealed, timers, generation) = (
+            message.clone(),
+            revealed.clone(),
+            timers.clone(),
+            generation.clone(),
+        );
+        let pid = p.profile_id.to_string();
+        Callback::from(move |name: String| {
+            let (message, revealed, timers, generation) = (
+                message.clone(),
+                revealed.clone(),
+                timers.clone(),
+                generation.clone(),
+            );
+            let args = AzSecretRefArgs {
+                profile_id: pid.clone(),
+                name,
+                version: None,
+            };
+            spawn_local(async move {
+                match ipc::call::<AzRevealSecret>(&args).await {
+                    Ok(r) => {
+                        let gen = {
+                            let mut g = generation.borrow_mut();
+                            *g += 1;
+                            *g
+                        };
+                        let (rv, k) = (revealed.clone(), r.name.clone());
+                        let t = Timeout::new(r.hide_after_secs.saturating_mul(1000), move || {
+                            rv.dispatch(RevealAction::Expire(k, gen))
+                        });
+                        timers.borrow_mut().insert(r.name.clone(), t);
+                        revealed.dispatch(RevealAction::Show(r.name, r.value, gen));
+                    }
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+    let hide = {
+        let (revealed, timers) = (revealed.clone(), timers.clone());
+        Callback::from(move |name: String| {
+            timers.borrow_mut().remove(&name);
+            revealed.dispatch(RevealAction::Hide(name));
+        })
+    };
+    let copy = {
+        let message = message.clone();
+        let pid = p.profile_id.to_string();
+        Callback::from(move |name: String| {
+            let message = message.clone();
+            let args = AzSecretRefArgs {
+                profile_id: pid.clone(),
+                name,
+                version: None,
+            };
+            spawn_local(async move {
+                match ipc::call::<AzCopySecret>(&args).await {
+                    Ok(c) => message.set(Some((
+                        true,
+                        format!(
+                            "Copied {} to the clipboard (cleared in {} s)",
+                            c.name, c.clear_after_secs
+                        ),
+                    ))),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+    let expiring = use_state(|| None::<i64>);
+    let draft = use_state(|| None::<PolicyDraft>);
+
+    let reload = {
+        let lists = lists.clone();
+        let message = message.clone();
+        let pid = p.profile_id.to_string();
+        Callback::from(move |()| {
+            let lists = lists.clone();
+            let message = message.clone();
+            let r = ProfileRef {
+                profile_id: pid.clone(),
+            };
+            spawn_local(async move {
+                let res = async {
+                    Ok::<_, vaultdeck_types::IpcError>(Lists {
+                        secrets: ipc::call::<AzListSecrets>(&r).await?,
+                        deleted: ipc::call::<AzListDeletedSecrets>(&r).await?,
+                        keys: ipc::call::<AzListKeys>(&r).await?,
+                        certs: ipc::call::<AzListCertificates>(&r).await?,
+                    })
+                }
+                .await;
+                match res {
+                    Ok(l) => lists.set(Some(l)),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+    {
+        let reload = reload.clone();
+        use_effect_with(p.profile_id.clone(), move |_| reload.emit(()));
+    }
+
+    // The "set a value" draft (name, value); kept as typed when the save fails. `conflict`
+    // holds a name found soft-deleted (409), to offer Recover.
+    let set_name = use_state(String::new);
+    let set_value = use_state(String::new);
+    let conflict = use_state(|| None::<String>);
+    // The purge confirmation: (name, what the user typed).
+    let purging = use_state(|| None::<(String, String)>);
+    let save_value = {
+        let (message, reload, conflict) = (message.clone(), reload.clone(), conflict.clone());
+        let (set_name, set_value) = (set_name.clone(), set_value.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |_: MouseEvent| {
+            let (message, reload, conflict) = (message.clone(), reload.clone(), conflict.clone());
+            let set_value = set_value.clone();
+            let name = (*set_name).trim().to_owned();
+            let args = AzSetSecretArgs {
+                profile_id: pid.clone(),
+                name: name.clone(),
+                value: vaultdeck_types::SecretInput::new((*set_value).clone()),
+            };
+            spawn_local(async move {
+                match ipc::call::<AzSetSecret>(&args).await {
+                    Ok(s) => {
+                        set_value.set(String::new());
+                        conflict.set(None);
+                        message.set(Some((
+                            true,
+                            format!(
+                                "Saved a new version of {name}: {}",
+                                s.version.unwrap_or_default()
+                            ),
+                        )));
+                        reload.emit(());
+                    }
+                    // The draft stays as typed; a soft-deleted name gets a Recover offer.
+                    Err(e) => {
+                        if e.code == vaultdeck_types::ErrorCode::Conflict
+                            && e.message.to_lowercase().contains("deleted")
+                        {
+                            conflict.set(Some(name.clone()));
+                            message.set(Some((
+                                false,
+                                format!("{name} is deleted but recoverable: recover it (or purge it) first. {}", e.message),
+                            )));
+                        } else {
+                            message.set(Some((false, e.message)));
+                        }
+                    }
+                }
+            });
+        })
+    };
+    let purge = {
+        let (message, reload, purging) = (message.clone(), reload.clone(), purging.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |_: MouseEvent| {
+            let Some((name, typed)) = (*purging).clone() else {
+                return;
+            };
+            let (message, reload, purging) = (message.clone(), reload.clone(), purging.clone());
+            let args = AzPurgeArgs {
+                profile_id: pid.clone(),
+                name: name.clone(),
+                confirm_name: typed,
+            };
+            spawn_local(async move {
+                match ipc::call::<AzPurgeSecret>(&args).await {
+                    Ok(()) => {
+                        purging.set(None);
+                        message.set(Some((true, format!("Purged {name} for good"))));
+                        reload.emit(());
+                    }
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+
+    // Versions of one secret, and the rollback preview being confirmed.
+    let versions = use_state(|| None::<(String, Vec<AzSecretProps>)>);
+    let preview = use_state(|| None::<vaultdeck_types::AzRollbackPreview>);
+    let open_versions = {
+        let (message, versions, preview) = (message.clone(), versions.clone(), preview.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |name: String| {
+            let (message, versions) = (message.clone(), versions.clone());
+            preview.set(None);
+            let args = AzNameArgs {
+                profile_id: pid.clone(),
+                name: name.clone(),
+            };
+            spawn_local(async move {
+                match ipc::call::<vaultdeck_types::AzSecretVersions>(&args).await {
+                    Ok(mut v) => {
+                        v.sort_by_key(|s| std::cmp::Reverse(s.created));
+                        versions.set(Some((name, v)));
+                    }
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+    let ask_rollback = {
+        let (message, preview) = (message.clone(), preview.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |(name, from): (String, String)| {
+            let (message, preview) = (message.clone(), preview.clone());
+            let args = vaultdeck_types::AzRollbackArgs {
+                profile_id: pid.clone(),
+                name,
+                from_version: from,
+                expected_current: None,
+            };
+            spawn_local(async move {
+                match ipc::call::<vaultdeck_types::AzPreviewRollback>(&args).await {
+                    Ok(pv) => preview.set(Some(pv)),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+    let confirm_rollback = {
+        let (message, preview, reload, open_versions) = (
+            message.clone(),
+            preview.clone(),
+            reload.clone(),
+            open_versions.clone(),
+        );
+        let pid = p.profile_id.to_string();
+        Callback::from(move |_: MouseEvent| {
+            let Some(pv) = (*preview).clone() else {
+                return;
+            };
+            let (message, preview, reload, open_versions) = (
+                message.clone(),
+                preview.clone(),
+                reload.clone(),
+                open_versions.clone(),
+            );
+            let args = vaultdeck_types::AzRollbackArgs {
+                profile_id: pid.clone(),
+                name: pv.name.clone(),
+                from_version: pv.from_version.clone(),
+                expected_current: pv.current_version.clone(),
+            };
+            spawn_local(async move {
+                match ipc::call::<vaultdeck_types::AzRollbackSecret>(&args).await {
+                    Ok(s) => {
+                        preview.set(None);
+                        message.set(Some((
+                            true,
+                            format!(
+                                "Rolled back {} to {}: new version {}",
+                                pv.name,
+                                pv.from_version,
+                                s.version.unwrap_or_default()
+                            ),
+                        )));
+                        open_versions.emit(pv.name.clone());
+                        reload.emit(());
+                    }
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+
+    let recover = {
+        let (message, reload, conflict) = (message.clone(), reload.clone(), conflict.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |name: String| {
+            let (message, reload) = (message.clone(), reload.clone());
+            conflict.set(None);
+            let args = AzNameArgs {
+                profile_id: pid.clone(),
+                name: name.clone(),
+            };
+            message.set(Some((true, format!("Recovering {name}…"))));
+            spawn_local(async move {
+                match ipc::call::<AzRecoverSecret>(&args).await {
+                    Ok(_) => message.set(Some((true, format!("Recovered {name}")))),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+                reload.emit(());
+            });
+        })
+    };
+
+    let rotate = {
+        let (message, reload) = (message.clone(), reload.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |name: String| {
+            let (message, reload) = (message.clone(), reload.clone());
+            let args = AzNameArgs {
+                profile_id: pid.clone(),
+                name: name.clone(),
+            };
+            spawn_local(async move {
+                match ipc::call::<AzRotateKey>(&args).await {
+                    Ok(k) => message.set(Some((
+                        true,
+                        format!(
+                            "Rotated {name}: new version {}",
+                            k.version.unwrap_or_default()
+                        ),
+                    ))),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+                reload.emit(());
+            });
+        })
+    };
+
+    let open_policy = {
+        let (message, draft) = (message.clone(), draft.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |name: String| {
+            let (message, draft) = (message.clone(), draft.clone());
+            let args = AzNameArgs {
+                profile_id: pid.clone(),
+                name: name.clone(),
+            };
+            spawn_local(async move {
+                match ipc::call::<AzGetRotationPolicy>(&args).await {
+                    Ok(pol) => draft.set(Some(PolicyDraft::from_policy(&name, &pol))),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+
+    let save_policy = {
+        let (message, draft) = (message.clone(), draft.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |_: MouseEvent| {
+            let Some(d) = (*draft).clone() else {
+                return;
+            };
+            let (message, draft) = (message.clone(), draft.clone());
+            let args = AzRotationPolicyArgs {
+                profile_id: pid.clone(),
+                name: d.key.clone(),
+                policy: d.to_policy(),
+            };
+            spawn_local(async move {
+                match ipc::call::<AzSetRotationPolicy>(&args).await {
+                    Ok(pol) => {
+                        draft.set(Some(PolicyDraft::from_policy(&d.key, &pol)));
+                        message.set(Some((
+                            true,
+                            format!("Saved the rotation policy of {}", d.key),
+                        )));
+                    }
+                    // The draft stays as typed so nothing is lost.
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+
+    let field = |label: &'static str, value: String, set: fn(&mut PolicyDraft, String)| {
+        let draft = draft.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            if let Some(mut d) = (*draft).clone() {
+                set(&mut d, input_text(&e));
+                draft.set(Some(d));
+            }
+        });
+        html! {
+            <label class="az-field">{ label }
+                <input type="text" aria-label={label} value={value} {oninput} placeholder="e.g. P90D" />
+            </label>
+        }
+    };
+
+    let Some(l) = (*lists).clone() else {
+        return html! { <p class="muted" role="status">{ "Loading the vault…" }</p> };
+    };
+    let now = now();
+    let secrets: Vec<&AzSecretProps> = l
+        .secrets
+        .iter()
+        .filter(|s| expiring.is_none_or(|d| az_expiring_within(s.expires, now, d)))
+        .collect();
+    let on_filter = {
+        let expiring = expiring.clone();
+        Callback::from(move |e: InputEvent| {
+            expiring.set(input_text(&e).trim().parse::<i64>().ok());
+        })
+    };
+
+    html! {
+        <div class="az-vault">
+            if let Some((ok, text)) = &*message {
+                <p id="az-message" class={classes!("az-message", if *ok { "ok" } else { "error" })} role="status">{ text }</p>
+            }
+            <h2>{ "Secrets" }</h2>
+            <label class="az-field">{ "Expiring within (days)" }
+                <input type="text" inputmode="numeric" aria-label="Expiring within days" oninput={on_filter} />
+            </label>
+            <section class="az-set" aria-label="Set a secret value">
+                <label class="az-field">{ "Name" }
+                    <input type="text" aria-label="Secret name" value={(*set_name).clone()}
+                        oninput={ let s = set_name.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e))) } />
+                </label>
+                <label class="az-field">{ "New value" }
+                    <input type="password" aria-label="New value" autocomplete="off" value={(*set_value).clone()}
+                        oninput={ let s = set_value.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e))) } />
+                </label>
+                <button class="primary" aria-label="Save new value" onclick={save_value}>{ "Save new value" }</button>
+                if let Some(name) = (*conflict).clone() {
+                    <button aria-label={format!("Recover {name} to set its value")}
+                        onclick={ let f = recover.clone(); Callback::from(move |_: MouseEvent| f.emit(name.clone())) }>{ "Recover it" }</button>
+                }
+            </section>
+            <table class="az-table" aria-label="Secrets">
+                <thead><tr><th>{ "Name" }</th><th>{ "State" }</th><th>{ "Expires" }</th><th>{ "Content type" }</th><th>{ "Value" }</th><th></th></tr></thead>
+                <tbody>
+                { for secrets.iter().map(|s| {
+                    let soon = az_expiring_within(s.expires, now, 30);
+                    let name = s.name.clone();
+                    let shown = revealed.0.get(&name).cloned();
+                    let on_reveal = { let f = reveal.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
+                    let on_hide = { let f = hide.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
+                    let on_copy = { let f = copy.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
+                    html! {
+                        <tr>
+                            <td>{ &s.name }</td>
+                            <td>{ if s.enabled { "enabled" } else { "disabled" } }</td>
+                            <td class={classes!(soon.then_some("az-expiring"))}>{ date(s.expires) }{ if soon { " (expiring soon)" } else { "" } }</td>
+                            <td>{ s.content_type.clone().unwrap_or_default() }</td>
+                            <td class="az-value" aria-label={format!("Value of {name}")}>
+                                if let Some(v) = &shown {
+                                    <code class="revealed">{ v.expose() }</code>
+                                } else {
+                                    <span class="masked">{ "••••••••" }</span>
+                                }
+                            </td>
+                            <td>
+                                if shown.is_some() {
+                                    <button aria-label={format!("Hide {name}")} onclick={on_hide}>{ "Hide" }</button>
+                                } else {
+                                    <button aria-label={format!("Reveal {name}")} onclick={on_reveal}>{ "Reveal" }</button>
+                                }
+                                <button aria-label={format!("Copy {name}")} onclick={on_copy}>{ "Copy" }</button>
+                                <button aria-label={format!("Versions of {name}")}
+                                    onclick={ let f = open_versions.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) }>{ "Versions" }</button>
+                            </td>
+                        </tr>
+                    }
+                }) }
+                </tbody>
+            </table>
+
+            if let Some((vname, list)) = (*versions).clone() {
+                <section class="az-policy" aria-label="Secret versions">
+                    <h3>{ format!("Versions of {vname}") }</h3>
+                    <table class="az-table" aria-label="Versions">
+                        <thead><tr><th>{ "Version" }</th><th>{ "Created" }</th><th></th></tr></thead>
+                        <tbody>
+                        { for list.iter().enumerate().map(|(i, v)| {
+                            let ver = v.version.clone().unwrap_or_default();
+                            let on_rb = { let f = ask_rollback.clone(); let (n, vv) = (vname.clone(), ver.clone()); Callback::from(move |_: MouseEvent| f.emit((n.clone(), vv.clone()))) };
+                            html! {
+                                <tr>
+                                    <td><code>{ &ver }</code>{ if i == 0 { " (current)" } else { "" } }</td>
+                                    <td>{ date(v.created) }</td>
+                                    <td>
+                                        if i > 0 {
+                                            <button aria-label={format!("Roll back {vname} to {ver}")} onclick={on_rb}>{ "Roll back to this" }</button>
+                                        }
+                                    </td>
+                                </tr>
+                            }
+                        }) }
+                        </tbody>
+                    </table>
+                    if let Some(pv) = (*preview).clone() {
+                        <div id="az-rollback-preview" class="confirm-dialog" role="dialog" aria-label="Rollback preview">
+                            <p>{ format!("Roll back {} to version {}: its value becomes a new current version (now {}).", pv.name, pv.from_version, pv.current_version.clone().unwrap_or_default()) }</p>
+                            <p>{ if pv.value_differs { "The value differs from the current one." } else { "The value is the same as the current one: nothing would change." } }</p>
+                            <p>{ format!("Content type: {}", pv.content_type.clone().unwrap_or_else(|| "-".into())) }</p>
+                            <button class="danger" aria-label="Confirm rollback" onclick={confirm_rollback}>{ "Roll back" }</button>
+                            <button aria-label="Cancel rollback" onclick={ let pv = preview.clone(); Callback::from(move |_: MouseEvent| pv.set(None)) }>{ "Cancel" }</button>
+                        </div>
+                    }
+                </section>
+            }
+
+            <h2>{ "Deleted secrets" }</h2>
+            if l.deleted.is_empty() {
+                <p class="muted">{ "No soft-deleted secrets." }</p>
+            } else {
+                <table class="az-table" aria-label="Deleted secrets">
+                    <thead><tr><th>{ "Name" }</th><th>{ "Deleted" }</th><th>{ "Purged on" }</th><th></th></tr></thead>
+                    <tbody>
+                    { for l.deleted.iter().map(|d| {
+                        let name = d.props.name.clone();
+                        let onclick = { let recover = recover.clone(); let name = name.clone(); Callback::from(move |_: MouseEvent| recover.emit(name.clone())) };
+                        html! {
+                            <tr>
+                                <td>{ &name }</td>
+                                <td>{ date(d.deleted_date) }</td>
+                                <td>{ date(d.scheduled_purge_date) }</td>
+                                <td>
+                                    <button aria-label={format!("Recover {name}")} {onclick}>{ "Recover" }</button>
+                                    <button aria-label={format!("Purge {name}")}
+                                        onclick={ let pg = purging.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| pg.set(Some((n.clone(), String::new())))) }>{ "Purge…" }</button>
+                                </td>
+                            </tr>
+                        }
+                    }) }
+                    </tbody>
+                </table>
+            }
+
+            if let Some((name, typed)) = (*purging).clone() {
+                <div id="az-purge-dialog" class="confirm-dialog" role="dialog" aria-modal="true" aria-label="Confirm the purge by typing the name">
+                    <p>{ format!("Purging {name} deletes it for good (no recovery). Type its name to confirm:") }</p>
+                    <input type="text" aria-label="Type the name to purge" value={typed}
+                        oninput={ let pg = purging.clone(); let n = name.clone(); Callback::from(move |e: InputEvent| pg.set(Some((n.clone(), input_text(&e))))) } />
+                    <button class="danger" aria-label="Purge for good" onclick={purge}>{ "Purge for good" }</button>
+                    <button aria-label="Cancel purge" onclick={ let pg = purging.clone(); Callback::from(move |_: MouseEvent| pg.set(None)) }>{ "Cancel" }</button>
+                </div>
+            }
+
+            <h2>{ "Keys" }</h2>
+            <table class="az-table" aria-label="Keys">
+                <thead><tr><th>{ "Name" }</th><th>{ "State" }</th><th>{ "Expires" }</th><th></th></tr></thead>
+                <tbody>
+                { for l.keys.iter().map(|k| {
+                    let name = k.name.clone();
+                    let on_policy = { let f = open_policy.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
+                    let on_rotate = { let f = rotate.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
+                    html! {
+                        <tr>
+                            <td>{ &name }</td>
+                            <td>{ if k.enabled { "enabled" } else { "disabled" } }</td>
+                            <td>{ date(k.expires) }</td>
+                            <td>
+                                <button aria-label={format!("Rotation policy of {name}")} onclick={on_policy}>{ "Rotation policy" }</button>
+                                <button aria-label={format!("Rotate {name} now")} onclick={on_rotate}>{ "Rotate now" }</button>
+                            </td>
+                        </tr>
+                    }
+                }) }
+                </tbody>
+            </table>
+
+            if let Some(d) = (*draft).clone() {
+                <section class="az-policy" aria-label="Rotation policy editor">
+                    <h3>{ format!("Rotation policy of {}", d.key) }</h3>
+                    { field("Expiry time", d.expiry.clone(), |d, v| d.expiry = v) }
+                    { field("Rotate after creation", d.rotate_after.clone(), |d, v| d.rotate_after = v) }
+                    { field("Notify before expiry", d.notify_before.clone(), |d, v| d.notify_before = v) }
+                    <button class="primary" aria-label="Save rotation policy" onclick={save_policy}>{ "Save policy" }</button>
+                </section>
+            }
+
+            <h2>{ "Certificates" }</h2>
+            <table class="az-table" aria-label="Certificates">
+                <thead><tr><th>{ "Name" }</th><th>{ "State" }</th><th>{ "Expires" }</th></tr></thead>
+                <tbody>
+                { for l.certs.iter().map(|c| html! {
+                    <tr>
+                        <td>{ &c.name }</td>
+                        <td>{ if c.enabled { "enabled" } else { "disabled" } }</td>
+                        <td>{ date(c.expires) }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
