@@ -95,10 +95,12 @@ fn args_for(cmd: &str) -> Value {
         }
         c if c.starts_with("az_") => json!({"profile_id": "no-such-profile", "name": "s",
             "version": null, "confirm_name": "s", "value": "v", "from_version": "v1",
-            "policy": {"expiry_time": "P1Y", "actions": [], "created": null, "updated": null}}),
+            "policy": {"expiry_time": "P1Y", "actions": [], "created": null, "updated": null},
+            "spec": {"kty": "rsa", "size": 2048}, "path": "/nonexistent/vaultdeck-ipc-test"}),
         c if c.starts_with("aws_") => json!({"profile_id": "no-such-profile", "secret": "s",
             "name": "s", "value": "v", "target_version": "v1", "text": "{}",
-            "mode": {"mode": "force"}, "confirm_name": "s"}),
+            "mode": {"mode": "force"}, "confirm_name": "s", "from_version": "v1",
+            "to_version": "v2", "description": "d"}),
         "cancel_job" => json!({"job_id": "j1"}),
         "start_lease_scan" => {
             json!({"profile_id": "no-such-profile", "prefix": "", "job_id": "j2"})

@@ -3,13 +3,14 @@
 //! `aws_reveal_value`, as a [`RevealedValue`] that the page hides after the reveal timeout.
 
 use secrecy::{ExposeSecret, SecretString};
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 use vaultdeck_core::aws::{AwsAudited, NewSecret, SecretPayload, VersionSelector};
 use vaultdeck_types::{
-    AwsCallerIdentity, AwsCreateArgs, AwsDeleteArgs, AwsDeleteMode, AwsDeleteOutcome, AwsListArgs,
-    AwsPolicyArgs, AwsPolicyReport, AwsPutArgs, AwsRevealArgs, AwsRevealed, AwsRollbackArgs,
-    AwsRollbackPlan, AwsRotateArgs, AwsRotationOutcome, AwsSecretDetail, AwsSecretRef,
-    AwsSecretSummary, AwsWriteOutcome, ErrorCode, IpcError, ProfileRef, RevealedValue,
+    AwsCallerIdentity, AwsCopied, AwsCreateArgs, AwsDeleteArgs, AwsDeleteMode, AwsDeleteOutcome,
+    AwsDiffArgs, AwsListArgs, AwsPolicyArgs, AwsPolicyReport, AwsPutArgs, AwsRevealArgs,
+    AwsRevealed, AwsRollbackArgs, AwsRollbackPlan, AwsRotateArgs, AwsRotationOutcome,
+    AwsSecretDetail, AwsSecretRef, AwsSecretSummary, AwsUpdateMetaArgs, AwsVersionDiff,
+    AwsWriteOutcome, ErrorCode, IpcError, ProfileRef, RevealedValue,
 };
 
 use super::CmdResult;
@@ -60,11 +61,7 @@ pub async fn aws_reveal_value(
     args: AwsRevealArgs,
 ) -> CmdResult<AwsRevealed> {
     let a = aws(&state, &args.profile_id)?;
-    let sel = match (args.version_id, args.stage) {
-        (Some(v), _) if !v.is_empty() => VersionSelector::Id(v),
-        (_, Some(s)) if !s.is_empty() => VersionSelector::Stage(s),
-        _ => VersionSelector::Current,
-    };
+    let sel = selector(args.version_id, args.stage);
     let v = a.get_value(&args.secret, &sel).await?;
     let (value, binary, json_keys) = match &v.value {
         SecretPayload::String(s) => {
@@ -93,6 +90,70 @@ pub async fn aws_reveal_value(
         json_keys,
         hide_after_secs: super::secrets::timeouts(&state).reveal_secs,
     })
+}
+
+fn selector(version_id: Option<String>, stage: Option<String>) -> VersionSelector {
+    match (version_id, stage) {
+        (Some(v), _) if !v.is_empty() => VersionSelector::Id(v),
+        (_, Some(s)) if !s.is_empty() => VersionSelector::Stage(s),
+        _ => VersionSelector::Current,
+    }
+}
+
+/// Copies a version's value to the clipboard (audited as `aws.reveal`); the clipboard is
+/// cleared after the clipboard timeout if it still holds the value (as `az_copy_secret`).
+#[tauri::command]
+pub async fn aws_copy_value<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    args: AwsRevealArgs,
+) -> CmdResult<AwsCopied> {
+    let a = aws(&state, &args.profile_id)?;
+    let v = a
+        .copy_value(&args.secret, &selector(args.version_id, args.stage))
+        .await?;
+    let secs = super::secrets::timeouts(&state).clipboard_secs;
+    match &v.value {
+        SecretPayload::String(s) => super::secrets::copy_then_clear(&app, s.expose_secret(), secs)?,
+        SecretPayload::Binary(_) => {
+            return Err(IpcError::new(
+                ErrorCode::InvalidInput,
+                "a binary value cannot be copied as text; reveal it instead (shown as hex)",
+            ))
+        }
+    }
+    Ok(AwsCopied {
+        name: v.name.clone(),
+        version_id: v.version_id.clone(),
+        clear_after_secs: secs,
+    })
+}
+
+/// Compares two versions in the backend (both reads audited as `aws.reveal`); the values
+/// cross as [`RevealedValue`]s that the page masks until revealed and drops after the
+/// reveal timeout.
+#[tauri::command]
+pub async fn aws_diff_versions(
+    state: State<'_, AppState>,
+    args: AwsDiffArgs,
+) -> CmdResult<AwsVersionDiff> {
+    let a = aws(&state, &args.profile_id)?;
+    let mut d = a
+        .diff_versions(&args.secret, &args.from_version, &args.to_version)
+        .await?;
+    d.hide_after_secs = super::secrets::timeouts(&state).reveal_secs;
+    Ok(d)
+}
+
+/// Sets the description and the tag set (each change audited); the refreshed detail.
+#[tauri::command]
+pub async fn aws_update_meta(
+    state: State<'_, AppState>,
+    args: AwsUpdateMetaArgs,
+) -> CmdResult<AwsSecretDetail> {
+    Ok(aws(&state, &args.profile_id)?
+        .set_meta(&args.secret, args.description.trim(), &args.tags)
+        .await?)
 }
 
 /// Creates a secret (audited).

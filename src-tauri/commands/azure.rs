@@ -236,3 +236,85 @@ pub async fn az_list_certificates(
 ) -> CmdResult<Vec<AzCertificateProps>> {
     Ok(az(&state, &args.profile_id)?.list_certificates().await?)
 }
+
+/// Changes a secret version's attributes (enabled, expires, not-before, content type, tags;
+/// audited as `az.update`).
+#[tauri::command]
+pub async fn az_update_secret(
+    state: State<'_, AppState>,
+    args: vaultdeck_types::AzUpdateSecretArgs,
+) -> CmdResult<AzSecretProps> {
+    Ok(az(&state, &args.profile_id)?
+        .update_secret(&args.name, args.version.as_deref(), &args.update)
+        .await?)
+}
+
+/// A key's versions.
+#[tauri::command]
+pub async fn az_key_versions(
+    state: State<'_, AppState>,
+    args: AzNameArgs,
+) -> CmdResult<Vec<AzKeyProps>> {
+    Ok(az(&state, &args.profile_id)?
+        .key_versions(&args.name)
+        .await?)
+}
+
+/// Creates an RSA or EC key, or a new version of it (audited as `az.key.create`).
+#[tauri::command]
+pub async fn az_create_key(
+    state: State<'_, AppState>,
+    args: vaultdeck_types::AzCreateKeyArgs,
+) -> CmdResult<AzKeyProps> {
+    Ok(az(&state, &args.profile_id)?
+        .create_key(&args.name, &args.spec, &Default::default())
+        .await?)
+}
+
+/// A certificate's versions (read-only).
+#[tauri::command]
+pub async fn az_certificate_versions(
+    state: State<'_, AppState>,
+    args: AzNameArgs,
+) -> CmdResult<Vec<AzCertificateProps>> {
+    Ok(az(&state, &args.profile_id)?
+        .certificate_versions(&args.name)
+        .await?)
+}
+
+/// One certificate version with subject and issuer (read-only).
+#[tauri::command]
+pub async fn az_get_certificate(
+    state: State<'_, AppState>,
+    args: AzSecretRefArgs,
+) -> CmdResult<AzCertificateProps> {
+    Ok(az(&state, &args.profile_id)?
+        .get_certificate(&args.name, args.version.as_deref())
+        .await?)
+}
+
+/// Backs a secret up to a new file (audited as `az.backup`); an existing file is refused.
+#[tauri::command]
+pub async fn az_backup_secret(
+    state: State<'_, AppState>,
+    args: vaultdeck_types::AzBackupArgs,
+) -> CmdResult<vaultdeck_types::AzBackupDone> {
+    let bytes = az(&state, &args.profile_id)?
+        .backup_secret_to_file(&args.name, std::path::Path::new(&args.path))
+        .await?;
+    Ok(vaultdeck_types::AzBackupDone {
+        path: args.path,
+        bytes,
+    })
+}
+
+/// Restores a secret from a backup file (audited as `az.restore`).
+#[tauri::command]
+pub async fn az_restore_secret(
+    state: State<'_, AppState>,
+    args: vaultdeck_types::AzRestoreArgs,
+) -> CmdResult<AzSecretProps> {
+    Ok(az(&state, &args.profile_id)?
+        .restore_secret_from_file(std::path::Path::new(&args.path))
+        .await?)
+}

@@ -353,8 +353,195 @@ async fn azure_recover_and_rotation_policy() {
         .iter()
         .any(|d| d.props.name == "purge-me"));
 
+    // 7. Attributes of app-secret: disable it, a new expiry, content type, tags. A malformed
+    // date is refused in the form and nothing is sent.
+    eprintln!("azure e2e: attributes");
+    s.click("button[aria-label=\"Attributes of app-secret\"]")
+        .await;
+    s.wait_for("section[aria-label=\"Secret attributes\"]")
+        .await;
+    s.fill("input[aria-label=\"Expires\"]", "2031-02-31").await;
+    s.click("button[aria-label=\"Save attributes\"]").await;
+    s.wait_text("section[aria-label=\"Secret attributes\"]", "is not a date")
+        .await;
+    let before = kv.secret_props("app-secret", None).await.unwrap();
+    assert_eq!(before.expires, Some(in_10_days));
+    let in_5_days = now + 5 * 86_400;
+    let day5 = in_5_days - in_5_days.rem_euclid(86_400);
+    let day5_text = ymd(day5);
+    s.fill("input[aria-label=\"Expires\"]", &day5_text).await;
+    s.fill("input[aria-label=\"Content type\"]", "application/json")
+        .await;
+    // Two lines typed into the textarea (set as a user's typing does: value, then `input`).
+    set_text(
+        &s,
+        "textarea[aria-label=\"Tags\"]",
+        "env=prod\nowner=team-a",
+    )
+    .await;
+    s.click("input[aria-label=\"Enabled\"]").await;
+    shot(&s, &display, "azure-07-attributes").await;
+    s.click("button[aria-label=\"Save attributes\"]").await;
+    s.wait_text("#az-message", "Saved the attributes of app-secret")
+        .await;
+    // A disabled version cannot be read (403 SecretDisabled), not even its properties: the
+    // versions list still carries them.
+    let after = kv
+        .secret_versions("app-secret")
+        .await
+        .unwrap()
+        .into_iter()
+        .max_by_key(|v| v.created)
+        .unwrap();
+    assert!(!after.enabled);
+    assert_eq!(after.expires, Some(day5));
+    assert_eq!(after.content_type.as_deref(), Some("application/json"));
+    assert_eq!(
+        after.tags,
+        BTreeMap::from([
+            ("env".to_string(), "prod".to_string()),
+            ("owner".to_string(), "team-a".to_string())
+        ])
+    );
+    // A disabled secret: the service answers 403 SecretDisabled, shown as "disabled".
+    s.wait_text(cell, "disabled").await;
+    s.click("button[aria-label=\"Reveal app-secret\"]").await;
+    s.wait_text("#az-message", "app-secret is disabled").await;
+    let cls = s
+        .wait_for("#az-message")
+        .await
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(cls.contains("ok") && !cls.contains("error"), "{cls}");
+    assert!(!s.wait_text(cell, "disabled").await.contains("app-value"));
+    // The "expiring within N days" filter: 7 days keeps app-secret (5 days), hides old-token.
+    s.fill("input[aria-label=\"Expiring within days\"]", "7")
+        .await;
+    let t = s
+        .wait_text("table[aria-label=\"Secrets\"]", "app-secret")
+        .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut t = t;
+    while t.contains("old-token") && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        t = s
+            .wait_text("table[aria-label=\"Secrets\"]", "app-secret")
+            .await;
+    }
+    assert!(!t.contains("old-token"), "{t}");
+    assert!(t.contains(&day5_text), "{t}");
+    shot(&s, &display, "azure-07b-disabled-expiring").await;
+    set_text(&s, "input[aria-label=\"Expiring within days\"]", "").await;
+    s.wait_text("table[aria-label=\"Secrets\"]", "old-token")
+        .await;
+    // Enable it again from its versions list.
+    let ver = after.version.clone().unwrap();
+    s.click("button[aria-label=\"Versions of app-secret\"]")
+        .await;
+    s.click(&format!(
+        "button[aria-label=\"Attributes of app-secret version {ver}\"]"
+    ))
+    .await;
+    s.click("input[aria-label=\"Enabled\"]").await;
+    s.click("button[aria-label=\"Save attributes\"]").await;
+    s.wait_text("#az-message", "): enabled").await;
+    assert!(kv.secret_props("app-secret", None).await.unwrap().enabled);
+    assert_eq!(
+        kv.reveal_secret("app-secret", None)
+            .await
+            .unwrap()
+            .expose_secret(),
+        "app-value"
+    );
+
+    // 8. Keys: create an EC key, rotate signing-key now, list its versions.
+    eprintln!("azure e2e: keys");
+    s.fill("input[aria-label=\"Key name\"]", "ec-key").await;
+    select(&s, "select[aria-label=\"Key type\"]", "EC").await;
+    select(&s, "select[aria-label=\"Curve\"]", "P-384").await;
+    s.click("button[aria-label=\"Create key\"]").await;
+    s.wait_text("#az-message", "Created key ec-key").await;
+    let ec = kv.get_key("ec-key", None).await.unwrap();
+    assert_eq!(ec.kty.as_deref(), Some("EC"));
+    assert_eq!(ec.curve.as_deref(), Some("P-384"));
+    s.wait_text("table[aria-label=\"Keys\"]", "ec-key").await;
+    s.click("button[aria-label=\"Rotate signing-key now\"]")
+        .await;
+    s.wait_text("#az-message", "Rotated signing-key").await;
+    let kvers = kv.key_versions("signing-key").await.unwrap();
+    assert_eq!(kvers.len(), 2);
+    s.click("button[aria-label=\"Versions of key signing-key\"]")
+        .await;
+    for k in &kvers {
+        s.wait_text(
+            "table[aria-label=\"Key versions table\"]",
+            k.version.as_deref().unwrap(),
+        )
+        .await;
+    }
+    shot(&s, &display, "azure-08-keys").await;
+
+    // 9. Certificates (read-only): subject, issuer, versions.
+    eprintln!("azure e2e: certificates");
+    s.click("button[aria-label=\"Details of certificate web-cert\"]")
+        .await;
+    s.wait_text("#az-cert-subject", "www.example.test").await;
+    let cert = kv.get_certificate("web-cert", None).await.unwrap();
+    let issuer = s.wait_text("#az-cert-issuer", "").await;
+    assert_eq!(Some(issuer.trim().to_string()), cert.issuer);
+    s.wait_text(
+        "table[aria-label=\"Certificate versions\"]",
+        cert.version.as_deref().unwrap(),
+    )
+    .await;
+    shot(&s, &display, "azure-09-certificate").await;
+
+    // 10. Backup to a new file (an existing file is never overwritten), restore from it.
+    eprintln!("azure e2e: backup");
+    let bdir = tempfile::tempdir().unwrap();
+    let bfile = bdir.path().join("app-secret.kvbackup");
+    s.fill("input[aria-label=\"Backup secret\"]", "app-secret")
+        .await;
+    s.fill("input[aria-label=\"Backup file\"]", bfile.to_str().unwrap())
+        .await;
+    s.click("button[aria-label=\"Back up secret\"]").await;
+    s.wait_text("#az-message", "Backed up app-secret").await;
+    let blob = std::fs::read(&bfile).unwrap();
+    assert!(!blob.is_empty());
+    s.click("button[aria-label=\"Back up secret\"]").await;
+    s.wait_text("#az-message", "must not exist").await;
+    assert_eq!(std::fs::read(&bfile).unwrap(), blob, "backup overwritten");
+    kv.delete_secret("app-secret").await.unwrap();
+    kv.wait_secret_deleted("app-secret").await.unwrap();
+    kv.purge_secret_when_ready("app-secret").await.unwrap();
+    s.fill(
+        "input[aria-label=\"Restore file\"]",
+        bfile.to_str().unwrap(),
+    )
+    .await;
+    s.click("button[aria-label=\"Restore secret\"]").await;
+    s.wait_text("#az-message", "Restored app-secret").await;
+    shot(&s, &display, "azure-10-restored").await;
+    assert_eq!(
+        kv.reveal_secret("app-secret", None)
+            .await
+            .unwrap()
+            .expose_secret(),
+        "app-value"
+    );
+
     let dir = s.finish().await;
     let audit = std::fs::read_to_string(dir.path().join("data/audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("az.update")
+            && audit.contains("az.key.create")
+            && audit.contains("az.key.rotate")
+            && audit.contains("az.backup")
+            && audit.contains("az.restore"),
+        "{audit}"
+    );
     assert!(
         audit.contains("az.recover")
             && audit.contains("az.key.policy")
@@ -375,4 +562,47 @@ fn clipboard_text(display: &Display) -> String {
         .unwrap()
         .get_text()
         .unwrap_or_default()
+}
+
+/// Picks `value` in a `<select>` (sets it and fires `change`, as a user's pick does).
+async fn select(s: &AppSession, css: &str, value: &str) {
+    let el = s.wait_for(css).await;
+    let arg = serde_json::to_value(&el).unwrap();
+    s.client
+        .execute(
+            "arguments[0].value = arguments[1]; \
+             arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![arg, serde_json::json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+/// `YYYY-MM-DD` (UTC) of unix seconds, as the screen shows and takes dates.
+fn ymd(ts: i64) -> String {
+    let z = ts.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Sets a text field's whole value and fires `input` (WebKitWebDriver drops "\n" typed into
+/// a textarea).
+async fn set_text(s: &AppSession, css: &str, value: &str) {
+    let el = s.wait_for(css).await;
+    let arg = serde_json::to_value(&el).unwrap();
+    s.client
+        .execute(
+            "arguments[0].value = arguments[1]; \
+             arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![arg, serde_json::json!(value)],
+        )
+        .await
+        .unwrap();
 }

@@ -9,6 +9,7 @@ mod breakglass;
 mod harness;
 mod leases;
 mod policies;
+mod profiles_kinds;
 mod rotations;
 mod secrets;
 

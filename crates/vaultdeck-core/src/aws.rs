@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 use secrecy::SecretString;
 use vaultdeck_aws::{AwsClient, AwsSettings, StaticKeys};
 use vaultdeck_types::{
-    AwsCallerIdentity, AwsDeleteMode, AwsDeleteOutcome, AwsPasswordSpec, AwsProfile,
-    AwsRollbackPlan, AwsRotationOutcome, AwsWriteOutcome, Identity,
+    AwsCallerIdentity, AwsDeleteMode, AwsDeleteOutcome, AwsDiffChange, AwsDiffEntry,
+    AwsPasswordSpec, AwsProfile, AwsRollbackPlan, AwsRotationOutcome, AwsVersionDiff,
+    AwsWriteOutcome, Identity, RevealedValue,
 };
 
 pub use vaultdeck_aws::{NewSecret, RotationSchedule, SecretPayload, SecretValue, VersionSelector};
@@ -195,6 +196,76 @@ impl AwsAudited {
         };
         self.record("aws.reveal", secret, detail, &r);
         Ok(r?)
+    }
+
+    /// Reads a value to put it on the clipboard; recorded as `aws.reveal` (detail: the
+    /// version, "to the clipboard").
+    pub async fn copy_value(&self, secret: &str, version: &VersionSelector) -> Result<SecretValue> {
+        let r = self.client.get_value(secret, version).await;
+        let detail = match &r {
+            Ok(v) => format!("version {}, to the clipboard", v.version_id),
+            Err(_) => format!("{version:?}, to the clipboard"),
+        };
+        self.record("aws.reveal", secret, detail, &r);
+        Ok(r?)
+    }
+
+    /// Reads two versions (each recorded as `aws.reveal`) and compares them: per key when
+    /// both are JSON objects, else as whole values. `hide_after_secs` is left at 0 for the
+    /// caller to set.
+    pub async fn diff_versions(
+        &self,
+        secret: &str,
+        from_version: &str,
+        to_version: &str,
+    ) -> Result<AwsVersionDiff> {
+        let old = self
+            .get_value(secret, &VersionSelector::Id(from_version.to_owned()))
+            .await?;
+        let new = self
+            .get_value(secret, &VersionSelector::Id(to_version.to_owned()))
+            .await?;
+        let (json, entries) = diff_payloads(&old.value, &new.value);
+        Ok(AwsVersionDiff {
+            secret: new.name.clone(),
+            from_version: old.version_id.clone(),
+            to_version: new.version_id.clone(),
+            json,
+            entries,
+            hide_after_secs: 0,
+        })
+    }
+
+    /// Brings the description and the tag set to the given ones, changing only what differs
+    /// (`aws.update`, `aws.tag`, `aws.untag`, each audited); returns the refreshed detail.
+    pub async fn set_meta(
+        &self,
+        secret: &str,
+        description: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<vaultdeck_types::AwsSecretDetail> {
+        let before = self.client.describe(secret).await?;
+        if before.description.as_deref().unwrap_or("") != description {
+            self.update(secret, Some(description), None).await?;
+        }
+        let removed: Vec<String> = before
+            .tags
+            .keys()
+            .filter(|k| !tags.contains_key(*k))
+            .cloned()
+            .collect();
+        if !removed.is_empty() {
+            self.untag(secret, &removed).await?;
+        }
+        let changed: BTreeMap<String, String> = tags
+            .iter()
+            .filter(|(k, v)| before.tags.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !changed.is_empty() {
+            self.tag(secret, &changed).await?;
+        }
+        Ok(self.client.describe(secret).await?)
     }
 
     /// Creates a secret; `aws.create`.
@@ -390,5 +461,125 @@ impl AwsAudited {
         let r = self.client.restore(secret).await;
         self.record("aws.restore", secret, String::new(), &r);
         Ok(r?)
+    }
+}
+
+/// A payload as text for display and comparison (binary values as lower-case hex).
+fn payload_text(p: &SecretPayload) -> String {
+    use secrecy::ExposeSecret;
+    match p {
+        SecretPayload::String(s) => s.expose_secret().to_owned(),
+        SecretPayload::Binary(b) => b
+            .expose_secret()
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect(),
+    }
+}
+
+/// Compares two payloads; see [`diff_values`].
+fn diff_payloads(old: &SecretPayload, new: &SecretPayload) -> (bool, Vec<AwsDiffEntry>) {
+    diff_values(&payload_text(old), &payload_text(new))
+}
+
+/// Compares two values: when both are JSON objects, per key (sorted; a string value shown
+/// as its content, other JSON as compact JSON); otherwise one `(value)` row. Returns
+/// whether the per-key comparison was used and the rows.
+pub fn diff_values(old: &str, new: &str) -> (bool, Vec<AwsDiffEntry>) {
+    type Obj = serde_json::Map<String, serde_json::Value>;
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match (
+        serde_json::from_str::<Obj>(old),
+        serde_json::from_str::<Obj>(new),
+    ) {
+        (Ok(a), Ok(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            let entries = keys
+                .into_iter()
+                .map(|k| {
+                    let (o, n) = (a.get(k), b.get(k));
+                    let change = match (o, n) {
+                        (None, _) => AwsDiffChange::Added,
+                        (_, None) => AwsDiffChange::Removed,
+                        (Some(x), Some(y)) if x == y => AwsDiffChange::Unchanged,
+                        _ => AwsDiffChange::Changed,
+                    };
+                    AwsDiffEntry {
+                        key: k.clone(),
+                        change,
+                        old: o.map(|v| RevealedValue::new(show(v))),
+                        new: n.map(|v| RevealedValue::new(show(v))),
+                    }
+                })
+                .collect();
+            (true, entries)
+        }
+        _ => (
+            false,
+            vec![AwsDiffEntry {
+                key: "(value)".into(),
+                change: if old == new {
+                    AwsDiffChange::Unchanged
+                } else {
+                    AwsDiffChange::Changed
+                },
+                old: Some(RevealedValue::new(old)),
+                new: Some(RevealedValue::new(new)),
+            }],
+        ),
+    }
+}
+
+#[cfg(test)]
+mod diff_tests {
+    use super::*;
+
+    fn changes(old: &str, new: &str) -> (bool, Vec<(String, AwsDiffChange)>) {
+        let (json, e) = diff_values(old, new);
+        (json, e.into_iter().map(|e| (e.key, e.change)).collect())
+    }
+
+    #[test]
+    fn json_objects_are_compared_per_key() {
+        let (json, rows) = changes(
+            r#"{"user":"app","password":"a","host":"db"}"#,
+            r#"{"user":"app","password":"b","port":5432}"#,
+        );
+        assert!(json);
+        assert_eq!(
+            rows,
+            vec![
+                ("host".into(), AwsDiffChange::Removed),
+                ("password".into(), AwsDiffChange::Changed),
+                ("port".into(), AwsDiffChange::Added),
+                ("user".into(), AwsDiffChange::Unchanged),
+            ]
+        );
+        let (_, e) = diff_values(r#"{"n":1}"#, r#"{"n":"x"}"#);
+        assert_eq!(
+            e[0].old.as_ref().map(|v| v.expose().to_owned()).as_deref(),
+            Some("1")
+        );
+        assert_eq!(
+            e[0].new.as_ref().map(|v| v.expose().to_owned()).as_deref(),
+            Some("x")
+        );
+    }
+
+    #[test]
+    fn plain_values_are_one_row() {
+        assert_eq!(
+            changes("a", "b"),
+            (false, vec![("(value)".into(), AwsDiffChange::Changed)])
+        );
+        assert_eq!(
+            changes("[1]", "[1]"),
+            (false, vec![("(value)".into(), AwsDiffChange::Unchanged)])
+        );
+        // One JSON object and one plain string: compared as whole values.
+        assert!(!changes(r#"{"a":1}"#, "x").0);
     }
 }

@@ -414,6 +414,12 @@ impl AzureAudited {
         if update.expires.is_some() {
             parts.push("expiry changed".into());
         }
+        if update.not_before.is_some() {
+            parts.push("not-before changed".into());
+        }
+        if update.content_type.is_some() {
+            parts.push("content type changed".into());
+        }
         if update.tags.is_some() {
             parts.push("tags replaced".into());
         }
@@ -463,6 +469,62 @@ impl AzureAudited {
         };
         self.record("az.backup", format!("secret:{name}"), detail, &r);
         Ok(r?)
+    }
+
+    /// Backs `name` up to a NEW file at `path` (absolute; an existing file is never
+    /// overwritten: the file is created before the service is asked); `az.backup`. Returns the
+    /// bytes written.
+    pub async fn backup_secret_to_file(&self, name: &str, path: &std::path::Path) -> Result<u64> {
+        use std::io::Write;
+        if !path.is_absolute() {
+            return Err(Error::InvalidInput(format!(
+                "the backup path must be absolute: {}",
+                path.display()
+            )));
+        }
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(path).map_err(|e| {
+            Error::InvalidInput(format!(
+                "cannot create {} (it must not exist yet): {e}",
+                path.display()
+            ))
+        })?;
+        let blob = match self.backup_secret(name).await {
+            Ok(b) => b,
+            Err(e) => {
+                drop(f);
+                let _ = std::fs::remove_file(path);
+                return Err(e);
+            }
+        };
+        if let Err(e) = f.write_all(&blob).and_then(|()| f.sync_all()) {
+            drop(f);
+            let _ = std::fs::remove_file(path);
+            return Err(Error::InvalidInput(format!(
+                "writing {}: {e}",
+                path.display()
+            )));
+        }
+        Ok(blob.len() as u64)
+    }
+
+    /// Restores a backup from the file at `path` (absolute); `az.restore`.
+    pub async fn restore_secret_from_file(&self, path: &std::path::Path) -> Result<AzSecretProps> {
+        if !path.is_absolute() {
+            return Err(Error::InvalidInput(format!(
+                "the backup path must be absolute: {}",
+                path.display()
+            )));
+        }
+        let blob = std::fs::read(path)
+            .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", path.display())))?;
+        self.restore_secret(&blob).await
     }
 
     /// Restores a backup; `az.restore`.
@@ -568,6 +630,25 @@ impl AzureAudited {
         );
         self.record("az.key.policy", format!("key:{name}"), detail, &r);
         Ok(r?)
+    }
+
+    /// A key's versions, passed through (read-only).
+    pub async fn key_versions(&self, name: &str) -> Result<Vec<AzKeyProps>> {
+        Ok(self.vault.key_versions(name).await?)
+    }
+
+    /// A certificate's versions, passed through (read-only).
+    pub async fn certificate_versions(&self, name: &str) -> Result<Vec<AzCertificateProps>> {
+        Ok(self.vault.certificate_versions(name).await?)
+    }
+
+    /// One certificate version with subject and issuer, passed through (read-only).
+    pub async fn get_certificate(
+        &self,
+        name: &str,
+        version: Option<&str>,
+    ) -> Result<AzCertificateProps> {
+        Ok(self.vault.get_certificate(name, version).await?)
     }
 
     /// Certificates (read-only), passed through.

@@ -366,6 +366,88 @@ pub struct AwsRevealArgs {
     pub stage: Option<String>,
 }
 
+/// Compare two versions of a secret (both are read, each audited as `aws.reveal`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsDiffArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Secret name or ARN.
+    pub secret: String,
+    /// The older version id.
+    pub from_version: String,
+    /// The newer version id.
+    pub to_version: String,
+}
+
+/// How one key (or the whole value) differs between two versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AwsDiffChange {
+    /// Only in the newer version.
+    Added,
+    /// Only in the older version.
+    Removed,
+    /// In both, with different values.
+    Changed,
+    /// In both, with the same value.
+    Unchanged,
+}
+
+/// One row of an [`AwsVersionDiff`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsDiffEntry {
+    /// The JSON key, or `(value)` when the values are not both JSON objects.
+    pub key: String,
+    /// What changed.
+    pub change: AwsDiffChange,
+    /// The older value (none when added); the UI masks it until the user reveals it.
+    pub old: Option<crate::RevealedValue>,
+    /// The newer value (none when removed); masked in the UI until revealed.
+    pub new: Option<crate::RevealedValue>,
+}
+
+/// The difference between two versions, computed in the backend from two audited reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsVersionDiff {
+    /// Secret name.
+    pub secret: String,
+    /// The older version id.
+    pub from_version: String,
+    /// The newer version id.
+    pub to_version: String,
+    /// Whether both values are JSON objects (then the entries are per key, sorted).
+    pub json: bool,
+    /// The rows (unchanged keys included, so the UI can show them greyed).
+    pub entries: Vec<AwsDiffEntry>,
+    /// Hide the values after this many seconds.
+    pub hide_after_secs: u32,
+}
+
+/// Set a secret's description and its whole tag set (keys not listed are removed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsUpdateMetaArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Secret name or ARN.
+    pub secret: String,
+    /// The new description (empty clears it).
+    pub description: String,
+    /// The tags the secret should have afterwards.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A version's value was put on the clipboard (audited as `aws.reveal`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsCopied {
+    /// Secret name.
+    pub name: String,
+    /// The version copied.
+    pub version_id: String,
+    /// Seconds after which the clipboard is cleared (if it still holds the value).
+    pub clear_after_secs: u32,
+}
+
 /// A revealed value, from an explicit reveal (audited as `aws.reveal`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AwsRevealed {
@@ -495,6 +577,12 @@ crate::commands! {
     AwsDescribeSecret = "aws_describe_secret": AwsSecretRef => AwsSecretDetail;
     /// Reveal a version's value (audited).
     AwsRevealValue = "aws_reveal_value": AwsRevealArgs => AwsRevealed;
+    /// Copy a version's value to the clipboard, cleared later if still ours (audited).
+    AwsCopyValue = "aws_copy_value": AwsRevealArgs => AwsCopied;
+    /// Diff two versions (keys added/removed/changed for JSON; both reads audited).
+    AwsDiffVersions = "aws_diff_versions": AwsDiffArgs => AwsVersionDiff;
+    /// Set the description and the tag set (each change audited); the refreshed detail.
+    AwsUpdateMeta = "aws_update_meta": AwsUpdateMetaArgs => AwsSecretDetail;
     /// Create a secret (audited).
     AwsCreateSecret = "aws_create_secret": AwsCreateArgs => AwsWriteOutcome;
     /// Put a new value after checking AWSCURRENT (audited).

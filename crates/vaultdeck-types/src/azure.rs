@@ -306,6 +306,61 @@ pub struct AzRotationPolicyArgs {
     pub policy: AzRotationPolicy,
 }
 
+/// Change one secret version's attributes (enabled, expires, not-before, content type, tags).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AzUpdateSecretArgs {
+    /// Profile id of the open connection.
+    pub profile_id: String,
+    /// Secret name.
+    pub name: String,
+    /// Version id; `None` = the latest.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// What to change; fields left `None` stay as they are.
+    #[serde(default)]
+    pub update: AzSecretUpdate,
+}
+
+/// Create a key (or a new version of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AzCreateKeyArgs {
+    /// Profile id of the open connection.
+    pub profile_id: String,
+    /// Key name.
+    pub name: String,
+    /// Key type and size/curve.
+    pub spec: AzKeySpec,
+}
+
+/// Write a secret's backup blob to a new file (an existing file is never overwritten).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AzBackupArgs {
+    /// Profile id of the open connection.
+    pub profile_id: String,
+    /// Secret name.
+    pub name: String,
+    /// Absolute path of the file to create.
+    pub path: String,
+}
+
+/// Where a backup was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AzBackupDone {
+    /// The file created.
+    pub path: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// Restore a secret from a backup file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AzRestoreArgs {
+    /// Profile id of the open connection.
+    pub profile_id: String,
+    /// Absolute path of the backup file.
+    pub path: String,
+}
+
 crate::commands! {
     /// Azure Key Vault connections.
     AZURE_COMMANDS;
@@ -346,4 +401,18 @@ crate::commands! {
     AzRotateKey = "az_rotate_key": AzNameArgs => AzKeyProps;
     /// Every certificate (read-only).
     AzListCertificates = "az_list_certificates": crate::ProfileRef => Vec<AzCertificateProps>;
+    /// Change a secret version's attributes (audited); a disabled version cannot be read.
+    AzUpdateSecret = "az_update_secret": AzUpdateSecretArgs => AzSecretProps;
+    /// A key's versions.
+    AzKeyVersions = "az_key_versions": AzNameArgs => Vec<AzKeyProps>;
+    /// Create an RSA or EC key, or a new version of one (audited).
+    AzCreateKey = "az_create_key": AzCreateKeyArgs => AzKeyProps;
+    /// A certificate's versions.
+    AzCertificateVersions = "az_certificate_versions": AzNameArgs => Vec<AzCertificateProps>;
+    /// One certificate version with its subject and issuer; `None` version = the latest.
+    AzGetCertificate = "az_get_certificate": AzSecretRefArgs => AzCertificateProps;
+    /// Back a secret up to a new file (audited); never overwrites an existing file.
+    AzBackupSecret = "az_backup_secret": AzBackupArgs => AzBackupDone;
+    /// Restore a secret from a backup file (audited).
+    AzRestoreSecret = "az_restore_secret": AzRestoreArgs => AzSecretProps;
 }

@@ -2,7 +2,8 @@
 //! sign-out, and the mounts the token can see (`#mounts-list`).
 
 use vaultdeck_types::{
-    ConnectionSummary, Disconnect, DisconnectArgs, ErrorCode, ListMounts, ProfileRef, RenewToken,
+    Capability, ConnectionSummary, Disconnect, DisconnectArgs, ErrorCode, ListMounts, ProfileRef,
+    RenewToken,
 };
 use vaultdeck_ui::format::{remaining_ttl, seal_label, ttl_label};
 use wasm_bindgen_futures::spawn_local;
@@ -102,6 +103,9 @@ pub fn IdentityPanel(props: &IdentityPanelProps) -> Html {
 
     let identity = s.identity.as_ref();
     let renewable = identity.is_some_and(|i| i.renewable);
+    // Tokens, policies and mounts are Vault / OpenBao notions; AWS and Azure connections show
+    // who is signed in and leave the rest to their own screens.
+    let vault = s.capabilities.contains(&Capability::Mounts);
 
     html! {
         <section id="identity-panel" class="panel" aria-labelledby="identity-title">
@@ -111,13 +115,17 @@ pub fn IdentityPanel(props: &IdentityPanelProps) -> Html {
                 <dl class="facts">
                     <dt>{ "Signed in as" }</dt>
                     <dd id="identity-name">{ i.display_name.clone() }</dd>
-                    <dt>{ "Policies" }</dt>
-                    <dd id="identity-policies">{ i.policies.join(", ") }</dd>
-                    <dt>{ "Token TTL" }</dt>
-                    <dd id="identity-ttl">{ ttl_label(remaining_ttl(i.ttl_seconds, i.checked_at, now)) }</dd>
-                    <dt>{ "Renewal" }</dt>
-                    <dd id="identity-renewable">{ if i.renewable { "renewable" } else { "not renewable" } }</dd>
-                    <dt>{ "Token type" }</dt>
+                    if vault {
+                        <dt>{ "Policies" }</dt>
+                        <dd id="identity-policies">{ i.policies.join(", ") }</dd>
+                        <dt>{ "Token TTL" }</dt>
+                        <dd id="identity-ttl">{ ttl_label(remaining_ttl(i.ttl_seconds, i.checked_at, now)) }</dd>
+                        <dt>{ "Renewal" }</dt>
+                        <dd id="identity-renewable">{ if i.renewable { "renewable" } else { "not renewable" } }</dd>
+                        <dt>{ "Token type" }</dt>
+                    } else {
+                        <dt>{ "Account" }</dt>
+                    }
                     <dd id="identity-token-type">{ i.token_type.clone() }</dd>
                     if let Some(seal) = &s.seal {
                         <dt>{ "Server" }</dt>
@@ -132,19 +140,23 @@ pub fn IdentityPanel(props: &IdentityPanelProps) -> Html {
                 <p class="muted">{ "This connection reports no identity." }</p>
             }
             <div class="panel-actions">
-                if identity.is_some() {
+                if identity.is_some() && vault {
                     <button type="button" id="renew-token" disabled={!renewable || *busy}
                         title={(!renewable).then_some("This token cannot be renewed")}
                         onclick={on_renew}>{ "Renew token" }</button>
                 }
-                <span class="check">
-                    <input id="disconnect-revoke" type="checkbox" checked={*revoke} onchange={on_revoke} />
-                    <label for="disconnect-revoke">{ "Revoke token on logout" }</label>
-                </span>
+                if vault {
+                    <span class="check">
+                        <input id="disconnect-revoke" type="checkbox" checked={*revoke} onchange={on_revoke} />
+                        <label for="disconnect-revoke">{ "Revoke token on logout" }</label>
+                    </span>
+                }
                 <button type="button" id="disconnect" class="danger-ghost" disabled={*busy}
                     onclick={on_disconnect}>{ "Disconnect" }</button>
             </div>
-            <MountsSection profile_id={s.profile_id.clone()} />
+            if vault {
+                <MountsSection profile_id={s.profile_id.clone()} />
+            }
         </section>
     }
 }

@@ -1,10 +1,14 @@
-//! The Vault profile form (create / edit). On a failed save it shows the backend's message in
-//! `#form-error` and keeps everything typed.
+//! The profile form (create / edit) for every provider: a kind select (new profiles only), then
+//! the selected kind's fields. The draft is validated before sending; a local or a backend error
+//! shows in `#form-error` and everything typed is kept.
 
 use std::rc::Rc;
 
 use vaultdeck_types::{Profile, SaveProfile, SaveProfileArgs, SecretInput};
-use vaultdeck_ui::profile_draft::{AuthMethod, DraftEdit, DraftField, DraftFlag, ProfileDraft};
+use vaultdeck_ui::profile_draft::{
+    azure_auth_label, azure_auth_value, parse_azure_auth, AuthMethod, DraftEdit, DraftField,
+    DraftFlag, ProfileDraft, ProviderKind, AZURE_AUTHS,
+};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -49,6 +53,13 @@ pub fn ProfileForm(props: &ProfileFormProps) -> Html {
     let saving = use_state_eq(|| false);
     let method_node = use_node_ref();
     use_select_value(method_node.clone(), draft.0.method.as_str().to_string());
+    let kind_node = use_node_ref();
+    use_select_value(kind_node.clone(), draft.0.kind.as_str().to_string());
+    let azure_auth_node = use_node_ref();
+    use_select_value(
+        azure_auth_node.clone(),
+        azure_auth_value(&draft.0.azure_auth).to_string(),
+    );
 
     let d = &draft.0;
     let is_new = d.is_new();
@@ -67,6 +78,18 @@ pub fn ProfileForm(props: &ProfileFormProps) -> Html {
             draft.dispatch(DraftEdit::Method(AuthMethod::parse(&select_value(&e))))
         })
     };
+    let on_kind = {
+        let draft = draft.dispatcher();
+        Callback::from(move |e: Event| {
+            draft.dispatch(DraftEdit::Kind(ProviderKind::parse(&select_value(&e))))
+        })
+    };
+    let on_azure_auth = {
+        let draft = draft.dispatcher();
+        Callback::from(move |e: Event| {
+            draft.dispatch(DraftEdit::AzureMethod(parse_azure_auth(&select_value(&e))))
+        })
+    };
     let on_credential = {
         let credential = credential.clone();
         Callback::from(move |e: InputEvent| credential.set(SecretInput::new(input_text(&e))))
@@ -83,10 +106,18 @@ pub fn ProfileForm(props: &ProfileFormProps) -> Html {
             if *saving {
                 return;
             }
+            // Clear errors before anything is sent; the draft stays as typed.
+            if let Err(message) = draft.0.validate() {
+                error.set(Some(message));
+                return;
+            }
+            let is_vault = draft.0.kind == ProviderKind::Vault;
             let args = SaveProfileArgs {
                 profile: draft.0.to_profile(),
-                credential: (!credential.is_empty()).then(|| (*credential).clone()),
-                confirm_insecure_tls: !draft.0.tls_verify && draft.0.confirm_insecure,
+                // Only a kind / method that signs in with a credential sends one.
+                credential: (draft.0.credential_label().is_some() && !credential.is_empty())
+                    .then(|| (*credential).clone()),
+                confirm_insecure_tls: is_vault && !draft.0.tls_verify && draft.0.confirm_insecure,
             };
             let error = error.clone();
             let saving = saving.clone();
@@ -135,6 +166,85 @@ pub fn ProfileForm(props: &ProfileFormProps) -> Html {
                 <input id="profile-name" type="text" autocomplete="off" value={d.name.clone()}
                     oninput={text(DraftField::Name)} />
 
+                <label for="profile-kind">{ "Provider" }</label>
+                <select id="profile-kind" ref={kind_node} onchange={on_kind} disabled={!is_new}
+                    title={(!is_new).then_some("The provider of a saved profile cannot change")}>
+                    { for ProviderKind::ALL.iter().map(|k| html! {
+                        <option value={k.as_str()} selected={*k == d.kind}>{ k.label() }</option>
+                    }) }
+                </select>
+
+                if d.kind == ProviderKind::Aws {
+                    <label for="profile-aws-profile">{ "Named AWS profile" }</label>
+                    <input id="profile-aws-profile" type="text" autocomplete="off" spellcheck="false"
+                        placeholder="empty = default chain, or use an access key below"
+                        value={d.aws_profile.clone()} oninput={text(DraftField::AwsProfile)} />
+
+                    <label for="profile-access-key-id">{ "Access key ID" }</label>
+                    <input id="profile-access-key-id" type="text" autocomplete="off" spellcheck="false"
+                        placeholder="AKIA… (optional; the secret access key goes to the keychain)"
+                        value={d.access_key_id.clone()} oninput={text(DraftField::AccessKeyId)} />
+
+                    <label for="profile-region">{ "Region" }</label>
+                    <input id="profile-region" type="text" autocomplete="off" spellcheck="false"
+                        placeholder="eu-west-1 (empty = from the AWS config)"
+                        value={d.region.clone()} oninput={text(DraftField::Region)} />
+
+                    <label for="profile-endpoint">{ "Endpoint override" }</label>
+                    <input id="profile-endpoint" type="url" autocomplete="off" spellcheck="false"
+                        placeholder="optional, e.g. a VPC endpoint"
+                        value={d.endpoint_url.clone()} oninput={text(DraftField::EndpointUrl)} />
+                }
+
+                if d.kind == ProviderKind::Azure {
+                    <label for="profile-vault-url">{ "Vault URL" }</label>
+                    <input id="profile-vault-url" type="url" autocomplete="off" spellcheck="false"
+                        placeholder="https://myvault.vault.azure.net"
+                        value={d.vault_url.clone()} oninput={text(DraftField::VaultUrl)} />
+
+                    <label for="profile-azure-auth">{ "Sign-in method" }</label>
+                    <select id="profile-azure-auth" ref={azure_auth_node} onchange={on_azure_auth}>
+                        { for AZURE_AUTHS.iter().map(|a| html! {
+                            <option value={azure_auth_value(a)} selected={*a == d.azure_auth}>
+                                { azure_auth_label(a) }
+                            </option>
+                        }) }
+                    </select>
+
+                    if d.azure_auth == vaultdeck_types::AzureAuth::DeviceCode {
+                        <p id="device-code-note" class="muted form-wide">
+                            { "Device-code profiles sign in from the Azure screen, which shows the code to enter." }
+                        </p>
+                    }
+
+                    if matches!(d.azure_auth, vaultdeck_types::AzureAuth::ClientSecret | vaultdeck_types::AzureAuth::DeviceCode) {
+                        <label for="profile-tenant">{ "Tenant ID" }</label>
+                        <input id="profile-tenant" type="text" autocomplete="off" spellcheck="false"
+                            value={d.tenant_id.clone()} oninput={text(DraftField::TenantId)} />
+                    }
+                    if d.azure_auth != vaultdeck_types::AzureAuth::AzureCli {
+                        <label for="profile-client-id">{ "Client ID" }</label>
+                        <input id="profile-client-id" type="text" autocomplete="off" spellcheck="false"
+                            placeholder={if d.azure_auth == vaultdeck_types::AzureAuth::ManagedIdentity {
+                                "optional: a user-assigned identity"
+                            } else {
+                                "application (client) id"
+                            }}
+                            value={d.client_id.clone()} oninput={text(DraftField::ClientId)} />
+                    }
+
+                    <label for="profile-authority">{ "Authority host" }</label>
+                    <input id="profile-authority" type="url" autocomplete="off" spellcheck="false"
+                        placeholder="https://login.microsoftonline.com (default)"
+                        value={d.authority_host.clone()} oninput={text(DraftField::AuthorityHost)} />
+
+                    <label for="profile-ca-bundle">{ "CA bundle file (PEM)" }</label>
+                    <input id="profile-ca-bundle" type="text" autocomplete="off" spellcheck="false"
+                        placeholder="/path/to/ca.pem (optional, replaces the system roots)"
+                        value={d.ca_bundle.clone()} oninput={text(DraftField::CaBundle)} />
+                }
+
+                if d.kind == ProviderKind::Vault {
                 <label for="profile-address">{ "Address" }</label>
                 <input id="profile-address" type="url" autocomplete="off" spellcheck="false"
                     placeholder="https://vault.example.com:8200" value={d.address.clone()}
@@ -201,11 +311,14 @@ pub fn ProfileForm(props: &ProfileFormProps) -> Html {
                         placeholder={d.method.default_mount()} value={d.mount.clone()}
                         oninput={text(DraftField::Mount)} />
                 }
+                }
 
-                <label for="profile-credential">{ d.credential_label() }</label>
-                <input id="profile-credential" type="password" autocomplete="off"
-                    placeholder={credential_placeholder} value={credential.expose().to_string()}
-                    oninput={on_credential} />
+                if let Some(label) = d.credential_label() {
+                    <label for="profile-credential">{ label }</label>
+                    <input id="profile-credential" type="password" autocomplete="off"
+                        placeholder={credential_placeholder} value={credential.expose().to_string()}
+                        oninput={on_credential} />
+                }
 
                 if let Some(message) = &*error {
                     <p id="form-error" class="error-text form-wide" role="alert">{ message.clone() }</p>

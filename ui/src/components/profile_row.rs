@@ -1,8 +1,10 @@
 //! One saved profile in the list (`li.profile-row[data-profile-name]`) with its actions:
-//! Connect, Edit, Duplicate, Delete (confirmed inline).
+//! Connect, Edit, Duplicate, Delete (confirmed inline). Every provider connects from here except
+//! Azure device-code profiles, whose sign-in prompt lives on the Azure screen.
 
 use vaultdeck_types::{Profile, ProfileKind, SecretInput};
 use vaultdeck_ui::format::profile_location;
+use vaultdeck_ui::profile_draft::{credential_label_of, is_azure_device_code, ProviderKind};
 use yew::prelude::*;
 
 use crate::components::connect_prompt::{ConnectAttempt, ConnectPrompt};
@@ -85,7 +87,8 @@ pub fn ProfileRow(props: &ProfileRowProps) -> Html {
         let id = id.clone();
         move |(credential, remember): (SecretInput, bool)| (id.clone(), credential, remember)
     });
-    let credential_label = vault.map_or("Credential", |v| v.auth.credential_label());
+    let credential_label = credential_label_of(&p.kind).unwrap_or("Credential");
+    let device_code = is_azure_device_code(&p.kind);
     let busy = props.attempt.as_ref().is_some_and(|a| a.busy);
 
     html! {
@@ -94,7 +97,8 @@ pub fn ProfileRow(props: &ProfileRowProps) -> Html {
                 props.is_open.then_some("is-open"),
                 props.is_active.then_some("is-active"),
             )}
-            data-profile-name={p.name.clone()} data-profile-id={p.id.clone()}>
+            data-profile-name={p.name.clone()} data-profile-id={p.id.clone()}
+            data-profile-kind={ProviderKind::of(&p.kind).as_str()}>
             <div class="profile-main">
                 <span class="profile-name">{ p.name.clone() }</span>
                 if props.is_active {
@@ -102,7 +106,7 @@ pub fn ProfileRow(props: &ProfileRowProps) -> Html {
                 } else if props.is_open {
                     <span class="badge">{ "connected" }</span>
                 }
-                <span class="profile-provider muted">{ p.kind.provider_label() }</span>
+                <span class="profile-provider badge">{ p.kind.provider_label() }</span>
                 <span class="profile-address">{ profile_location(&p.kind) }</span>
                 if vault.is_some_and(|v| !v.tls_verify) {
                     <span class="badge badge-danger" title="TLS verification is off">{ "TLS not verified" }</span>
@@ -117,22 +121,22 @@ pub fn ProfileRow(props: &ProfileRowProps) -> Html {
                     </button>
                     <button type="button" class="cancel-delete-btn" onclick={cancel_delete}>{ "Cancel" }</button>
                 } else {
-                    if vault.is_some() {
+                    if !device_code {
                         <button type="button" class="connect-btn primary" disabled={busy}
                             aria-label={format!("Connect {}", p.name)} onclick={on_connect}>
                             { "Connect" }
                         </button>
-                        <button type="button" class="edit-btn"
-                            aria-label={format!("Edit {}", p.name)} onclick={on_edit}>{ "Edit" }</button>
                     }
+                    <button type="button" class="edit-btn"
+                        aria-label={format!("Edit {}", p.name)} onclick={on_edit}>{ "Edit" }</button>
                     <button type="button" class="duplicate-btn"
                         aria-label={format!("Duplicate {}", p.name)} onclick={on_duplicate}>{ "Duplicate" }</button>
                     <button type="button" class="delete-btn danger-ghost"
                         aria-label={format!("Delete {}", p.name)} onclick={ask_delete}>{ "Delete" }</button>
                 }
             </div>
-            if vault.is_none() {
-                <p class="profile-note muted">{ "provider support arrives in a later release" }</p>
+            if device_code {
+                <p class="profile-note muted">{ "Device-code sign-in: sign in from the Azure screen, which shows the code to enter." }</p>
             }
             if let Some(attempt) = &props.attempt {
                 <ConnectPrompt attempt={attempt.clone()} credential_label={credential_label}

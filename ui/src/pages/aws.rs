@@ -1,23 +1,31 @@
 //! The AWS Secrets Manager screen (on an open AWS connection): the secret list with a name
 //! filter, the detail of the selected secret (ARN, KMS key, tags, dates, rotation, versions
 //! with their staging labels), reveal of a version's value (hidden again after the reveal
-//! timeout; JSON values shown as keys), one-click rollback with a preview, and client-side
-//! rotation. Every call goes through `ipc`; values live only in this component's state.
+//! timeout; JSON values shown as keys), copy to the clipboard (written and cleared by the
+//! backend), a diff of a version against AWSCURRENT (computed in the backend; values masked
+//! until shown), one-click rollback with a preview, client-side rotation, and the panels of
+//! [`panels`]: put a new value (AWSCURRENT-checked), description and tags, resource policy,
+//! delete / restore / force delete. Deleted secrets are listed on request with their date.
+//! Every call goes through `ipc`; values live only in this component's state.
 
 use gloo_timers::callback::Timeout;
 use vaultdeck_types::{
-    AwsDescribeSecret, AwsListArgs, AwsListFilter, AwsListSecrets, AwsPasswordSpec,
-    AwsPreviewRollback, AwsRevealArgs, AwsRevealValue, AwsRevealed, AwsRollback, AwsRollbackArgs,
-    AwsRollbackPlan, AwsRotateArgs, AwsRotateClientSide, AwsSecretDetail, AwsSecretRef,
-    AwsSecretSummary, AWS_CURRENT,
+    AwsCopyValue, AwsDescribeSecret, AwsDiffArgs, AwsDiffChange, AwsDiffVersions, AwsListArgs,
+    AwsListFilter, AwsListSecrets, AwsPasswordSpec, AwsPreviewRollback, AwsRevealArgs,
+    AwsRevealValue, AwsRevealed, AwsRollback, AwsRollbackArgs, AwsRollbackPlan, AwsRotateArgs,
+    AwsRotateClientSide, AwsSecretDetail, AwsSecretRef, AwsSecretSummary, AwsVersionDiff,
+    AWS_CURRENT,
 };
 use vaultdeck_types::{Connect, ConnectArgs, ListProfiles, NoArgs, Profile, ProfileKind};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::components::input_text;
+use crate::components::{checkbox_checked, input_text};
+
+mod panels;
 use crate::contexts::connections::{use_connections, ConnectionsAction};
 use crate::ipc;
+use panels::{DeletePanel, MetaPanel, PolicyPanel, PutValuePanel};
 
 /// The AWS screen.
 #[component]
@@ -139,6 +147,7 @@ pub struct AwsScreenProps {
 #[component]
 fn AwsScreen(p: &AwsScreenProps) -> Html {
     let prefix = use_state(String::new);
+    let with_deleted = use_state(|| false);
     let list = use_state(Vec::<AwsSecretSummary>::new);
     let selected = use_state(|| None::<String>);
     let detail = use_state(|| None::<AwsSecretDetail>);
@@ -147,15 +156,24 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
     let hide_timer = use_mut_ref(|| None::<Timeout>);
     let plan = use_state(|| None::<AwsRollbackPlan>);
     let length = use_state(|| "32".to_owned());
+    let diff = use_state(|| None::<AwsVersionDiff>);
+    let diff_shown = use_state(|| false);
+    let diff_timer = use_mut_ref(|| None::<Timeout>);
 
     let load_list = {
-        let (list, message, prefix) = (list.clone(), message.clone(), prefix.clone());
+        let (list, message, prefix, with_deleted) = (
+            list.clone(),
+            message.clone(),
+            prefix.clone(),
+            with_deleted.clone(),
+        );
         let profile_id = p.profile_id.to_string();
         Callback::from(move |()| {
             let args = AwsListArgs {
                 profile_id: profile_id.clone(),
                 filter: AwsListFilter {
                     name_prefix: Some((*prefix).clone()).filter(|s| !s.is_empty()),
+                    include_planned_deletion: *with_deleted,
                     ..Default::default()
                 },
             };
@@ -170,7 +188,9 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
     };
     {
         let load_list = load_list.clone();
-        use_effect_with(p.profile_id.clone(), move |_| load_list.emit(()));
+        use_effect_with((p.profile_id.clone(), *with_deleted), move |_| {
+            load_list.emit(())
+        });
     }
 
     let load_detail = {
@@ -189,6 +209,34 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
                 }
             });
         })
+    };
+
+    // After a change made by a panel: reload the list and the detail; a secret that is gone
+    // (force-deleted) is unselected without hiding the panel's message.
+    let refresh = {
+        let (detail, selected, load_list) = (detail.clone(), selected.clone(), load_list.clone());
+        let profile_id = p.profile_id.to_string();
+        Callback::from(move |name: String| {
+            load_list.emit(());
+            let args = AwsSecretRef {
+                profile_id: profile_id.clone(),
+                secret: name,
+            };
+            let (detail, selected) = (detail.clone(), selected.clone());
+            spawn_local(async move {
+                match ipc::call::<AwsDescribeSecret>(&args).await {
+                    Ok(d) => detail.set(Some(d)),
+                    Err(_) => {
+                        detail.set(None);
+                        selected.set(None);
+                    }
+                }
+            });
+        })
+    };
+    let show_message = {
+        let message = message.clone();
+        Callback::from(move |m: (bool, String)| message.set(Some(m)))
     };
 
     let select = {
@@ -234,6 +282,85 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
                         let r = revealed.clone();
                         *hide_timer.borrow_mut() =
                             Some(Timeout::new(secs.saturating_mul(1000), move || r.set(None)));
+                    }
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+
+    let copy = {
+        let (message, selected) = (message.clone(), selected.clone());
+        let profile_id = p.profile_id.to_string();
+        Callback::from(move |version_id: String| {
+            let Some(secret) = (*selected).clone() else {
+                return;
+            };
+            let args = AwsRevealArgs {
+                profile_id: profile_id.clone(),
+                secret,
+                version_id: Some(version_id),
+                stage: None,
+            };
+            let message = message.clone();
+            spawn_local(async move {
+                match ipc::call::<AwsCopyValue>(&args).await {
+                    Ok(c) => message.set(Some((
+                        true,
+                        format!(
+                            "Copied {} version {} to the clipboard (cleared in {} s if still there).",
+                            c.name, c.version_id, c.clear_after_secs
+                        ),
+                    ))),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+
+    // Diff a version against AWSCURRENT (computed in the backend from two audited reads).
+    let diff_with_current = {
+        let (diff, diff_shown, diff_timer, message, detail) = (
+            diff.clone(),
+            diff_shown.clone(),
+            diff_timer.clone(),
+            message.clone(),
+            detail.clone(),
+        );
+        let profile_id = p.profile_id.to_string();
+        Callback::from(move |from: String| {
+            let Some(d) = (*detail).clone() else { return };
+            let Some(current) = d.version_with_stage(AWS_CURRENT).map(str::to_owned) else {
+                message.set(Some((
+                    false,
+                    "This secret has no AWSCURRENT version.".into(),
+                )));
+                return;
+            };
+            let args = AwsDiffArgs {
+                profile_id: profile_id.clone(),
+                secret: d.name.clone(),
+                from_version: from,
+                to_version: current,
+            };
+            let (diff, diff_shown, diff_timer, message) = (
+                diff.clone(),
+                diff_shown.clone(),
+                diff_timer.clone(),
+                message.clone(),
+            );
+            spawn_local(async move {
+                match ipc::call::<AwsDiffVersions>(&args).await {
+                    Ok(v) => {
+                        let secs = v.hide_after_secs;
+                        diff_shown.set(false);
+                        diff.set(Some(v));
+                        let (d, s) = (diff.clone(), diff_shown.clone());
+                        *diff_timer.borrow_mut() =
+                            Some(Timeout::new(secs.saturating_mul(1000), move || {
+                                d.set(None);
+                                s.set(false);
+                            }));
                     }
                     Err(e) => message.set(Some((false, e.message))),
                 }
@@ -353,7 +480,7 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
                 <button type="button" class="link aws-secret" data-name={name.clone()} aria-label={format!("Open {name}")} {onclick}>
                     { name.clone() }
                 </button>
-                if s.deleted_date.is_some() { <span class="badge danger">{ "deletion scheduled" }</span> }
+                if let Some(d) = &s.deleted_date { <span class="badge danger aws-deletion">{ format!("deletion on {d}") }</span> }
                 if s.rotation_enabled { <span class="badge">{ "rotation" }</span> }
             </li>
         }
@@ -372,12 +499,15 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
                             oninput={{ let f = prefix.clone(); Callback::from(move |e: InputEvent| f.set(input_text(&e))) }} />
                         <button type="button" id="aws-refresh" onclick={load_list.reform(|_| ())}>{ "List" }</button>
                     </div>
+                    <label class="bg-row"><input id="aws-with-deleted" type="checkbox" checked={*with_deleted}
+                        onchange={{ let w = with_deleted.clone(); Callback::from(move |e: Event| w.set(checkbox_checked(&e))) }} />
+                        { " Include secrets scheduled for deletion" }</label>
                     <p class="muted" id="aws-count">{ format!("{} secrets", list.len()) }</p>
                     <ul id="aws-secrets" class="aws-secrets">{ for rows }</ul>
                 </div>
                 <div class="aws-detail" aria-label="Secret detail">
                     if let Some(d) = &*detail {
-                        { detail_view(d, &reveal, &preview) }
+                        { detail_view(d, &reveal, &copy, &diff_with_current, &preview) }
                         if let Some(v) = &*revealed {
                             <div id="aws-revealed" class="aws-revealed" aria-label="Revealed value">
                                 <p class="muted">{ format!("Version {} ({}) — hidden after {} s", v.version_id, v.stages.join(", "), v.hide_after_secs) }</p>
@@ -387,6 +517,9 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
                                 <pre id="aws-revealed-value">{ v.value.expose().to_owned() }</pre>
                                 <button type="button" id="aws-hide" onclick={{ let r = revealed.clone(); Callback::from(move |_| r.set(None)) }}>{ "Hide" }</button>
                             </div>
+                        }
+                        if let Some(df) = &*diff {
+                            { diff_view(df, *diff_shown, &diff_shown, &diff) }
                         }
                         if let Some(pl) = &*plan {
                             <div id="aws-rollback-plan" class="notice" aria-label="Rollback preview">
@@ -409,6 +542,14 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
                                 oninput={{ let l = length.clone(); Callback::from(move |e: InputEvent| l.set(input_text(&e))) }} />
                             <button type="button" id="aws-rotate" onclick={rotate}>{ "Rotate now (client-side)" }</button>
                         </div>
+                        <PutValuePanel key={format!("put-{}", d.name)} profile_id={p.profile_id.clone()} detail={d.clone()}
+                            on_changed={refresh.clone()} on_message={show_message.clone()} />
+                        <MetaPanel key={format!("meta-{}-{}", d.name, d.last_changed.clone().unwrap_or_default())} profile_id={p.profile_id.clone()} detail={d.clone()}
+                            on_changed={refresh.clone()} on_message={show_message.clone()} />
+                        <PolicyPanel key={format!("policy-{}", d.name)} profile_id={p.profile_id.clone()} detail={d.clone()}
+                            on_changed={refresh.clone()} on_message={show_message.clone()} />
+                        <DeletePanel key={format!("delete-{}", d.name)} profile_id={p.profile_id.clone()} detail={d.clone()}
+                            on_changed={refresh.clone()} on_message={show_message.clone()} />
                     } else {
                         <p class="muted">{ "Select a secret." }</p>
                     }
@@ -418,7 +559,13 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
     }
 }
 
-fn detail_view(d: &AwsSecretDetail, reveal: &Callback<String>, preview: &Callback<String>) -> Html {
+fn detail_view(
+    d: &AwsSecretDetail,
+    reveal: &Callback<String>,
+    copy: &Callback<String>,
+    diff: &Callback<String>,
+    preview: &Callback<String>,
+) -> Html {
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
     let r = &d.rotation;
     let tags: Vec<String> = d.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -455,7 +602,11 @@ fn detail_view(d: &AwsSecretDetail, reveal: &Callback<String>, preview: &Callbac
                             <td>
                                 <button type="button" class="aws-reveal" aria-label={format!("Reveal {id}")}
                                     onclick={{ let r = reveal.clone(); let id = id.clone(); Callback::from(move |_| r.emit(id.clone())) }}>{ "Reveal" }</button>
+                                <button type="button" class="aws-copy" aria-label={format!("Copy {id}")}
+                                    onclick={{ let c = copy.clone(); let id = id.clone(); Callback::from(move |_| c.emit(id.clone())) }}>{ "Copy" }</button>
                                 if !is_current {
+                                    <button type="button" class="aws-diff" aria-label={format!("Diff {id} with AWSCURRENT")}
+                                        onclick={{ let c = diff.clone(); let id = id.clone(); Callback::from(move |_| c.emit(id.clone())) }}>{ "Diff with current" }</button>
                                     <button type="button" class="aws-rollback" aria-label={format!("Roll back to {id}")}
                                         onclick={{ let p = preview.clone(); let id = id.clone(); Callback::from(move |_| p.emit(id.clone())) }}>{ "Roll back to this" }</button>
                                 }
@@ -465,6 +616,56 @@ fn detail_view(d: &AwsSecretDetail, reveal: &Callback<String>, preview: &Callbac
                 }) }
                 </tbody>
             </table>
+        </div>
+    }
+}
+
+/// The diff panel: one row per key (or one `(value)` row), values masked until "Show values".
+fn diff_view(
+    df: &AwsVersionDiff,
+    shown: bool,
+    set_shown: &UseStateHandle<bool>,
+    set_diff: &UseStateHandle<Option<AwsVersionDiff>>,
+) -> Html {
+    let cell = |v: &Option<vaultdeck_types::RevealedValue>| match v {
+        None => "—".to_owned(),
+        Some(_) if !shown => "••••••".to_owned(),
+        Some(v) => v.expose().to_owned(),
+    };
+    let counts = |c: AwsDiffChange| df.entries.iter().filter(|e| e.change == c).count();
+    html! {
+        <div id="aws-diff" class="notice aws-diff" aria-label="Version diff">
+            <p class="notice-title">{ format!("{} → {} (AWSCURRENT)", df.from_version, df.to_version) }</p>
+            <p id="aws-diff-summary" class="muted">{ format!(
+                "{}: {} added, {} removed, {} changed, {} unchanged — hidden after {} s",
+                if df.json { "JSON keys" } else { "Whole value" },
+                counts(AwsDiffChange::Added), counts(AwsDiffChange::Removed),
+                counts(AwsDiffChange::Changed), counts(AwsDiffChange::Unchanged), df.hide_after_secs) }</p>
+            <table class="bg-nodes" aria-label="Differences">
+                <thead><tr><th>{ "Key" }</th><th>{ "Change" }</th><th>{ "Old" }</th><th>{ "New" }</th></tr></thead>
+                <tbody>
+                { for df.entries.iter().map(|e| {
+                    let (label, class) = match e.change {
+                        AwsDiffChange::Added => ("added", "diff-added"),
+                        AwsDiffChange::Removed => ("removed", "diff-removed"),
+                        AwsDiffChange::Changed => ("changed", "diff-changed"),
+                        AwsDiffChange::Unchanged => ("unchanged", "muted"),
+                    };
+                    html! {
+                        <tr class={classes!("aws-diff-row", class)} data-key={e.key.clone()} data-change={label}>
+                            <td class="mono">{ e.key.clone() }</td>
+                            <td>{ label }</td>
+                            <td class="mono aws-diff-old">{ cell(&e.old) }</td>
+                            <td class="mono aws-diff-new">{ cell(&e.new) }</td>
+                        </tr>
+                    }
+                }) }
+                </tbody>
+            </table>
+            <button type="button" id="aws-diff-toggle" onclick={{ let s = set_shown.clone(); Callback::from(move |_| s.set(!*s)) }}>
+                { if shown { "Mask values" } else { "Show values" } }
+            </button>
+            <button type="button" id="aws-diff-close" onclick={{ let d = set_diff.clone(); Callback::from(move |_| d.set(None)) }}>{ "Close" }</button>
         </div>
     }
 }

@@ -296,6 +296,8 @@ fn VaultView(p: &VaultProps) -> Html {
     let timers = use_mut_ref(std::collections::BTreeMap::<String, Timeout>::new);
     let generation = use_mut_ref(|| 0_u64);
 
+    // Secrets whose current version answered 403 SecretDisabled: shown as "disabled".
+    let disabled_seen = use_state(std::collections::BTreeSet::<String>::new);
     let reveal = {
         let (message, revealed, timers, generation) = (
             message.clone(),
@@ -303,6 +305,7 @@ fn VaultView(p: &VaultProps) -> Html {
             timers.clone(),
             generation.clone(),
         );
+        let disabled_seen = disabled_seen.clone();
         let pid = p.profile_id.to_string();
         Callback::from(move |name: String| {
             let (message, revealed, timers, generation) = (
@@ -311,6 +314,7 @@ fn VaultView(p: &VaultProps) -> Html {
                 timers.clone(),
                 generation.clone(),
             );
+            let disabled_seen = disabled_seen.clone();
             let args = AzSecretRefArgs {
                 profile_id: pid.clone(),
                 name,
@@ -330,6 +334,21 @@ fn VaultView(p: &VaultProps) -> Html {
                         });
                         timers.borrow_mut().insert(r.name.clone(), t);
                         revealed.dispatch(RevealAction::Show(r.name, r.value, gen));
+                    }
+                    Err(e)
+                        if e.code == vaultdeck_types::ErrorCode::PermissionDenied
+                            && e.message.contains("SecretDisabled") =>
+                    {
+                        let mut set = (*disabled_seen).clone();
+                        set.insert(args.name.clone());
+                        disabled_seen.set(set);
+                        message.set(Some((
+                            true,
+                            format!(
+                                "{} is disabled: enable it (Attributes) to read its value",
+                                args.name
+                            ),
+                        )));
                     }
                     Err(e) => message.set(Some((false, e.message))),
                 }
@@ -369,6 +388,10 @@ fn VaultView(p: &VaultProps) -> Html {
     };
     let expiring = use_state(|| None::<i64>);
     let draft = use_state(|| None::<PolicyDraft>);
+    // The attributes editor (a secret version), key versions, certificate details.
+    let attrs = use_state(|| None::<AzSecretProps>);
+    let key_versions = use_state(|| None::<(String, Vec<AzKeyProps>)>);
+    let cert_detail = use_state(|| None::<(AzCertificateProps, Vec<AzCertificateProps>)>);
 
     let reload = {
         let lists = lists.clone();
@@ -662,6 +685,97 @@ fn VaultView(p: &VaultProps) -> Html {
         })
     };
 
+    let open_key_versions = {
+        let (message, key_versions) = (message.clone(), key_versions.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |name: String| {
+            let (message, key_versions) = (message.clone(), key_versions.clone());
+            let args = AzNameArgs {
+                profile_id: pid.clone(),
+                name: name.clone(),
+            };
+            spawn_local(async move {
+                match ipc::call::<vaultdeck_types::AzKeyVersions>(&args).await {
+                    Ok(mut v) => {
+                        v.sort_by_key(|k| std::cmp::Reverse(k.created));
+                        key_versions.set(Some((name, v)));
+                    }
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+    let open_cert = {
+        let (message, cert_detail) = (message.clone(), cert_detail.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |name: String| {
+            let (message, cert_detail) = (message.clone(), cert_detail.clone());
+            let (get, list) = (
+                AzSecretRefArgs {
+                    profile_id: pid.clone(),
+                    name: name.clone(),
+                    version: None,
+                },
+                AzNameArgs {
+                    profile_id: pid.clone(),
+                    name,
+                },
+            );
+            spawn_local(async move {
+                let res = async {
+                    let c = ipc::call::<vaultdeck_types::AzGetCertificate>(&get).await?;
+                    let mut v = ipc::call::<vaultdeck_types::AzCertificateVersions>(&list).await?;
+                    v.sort_by_key(|c| std::cmp::Reverse(c.created));
+                    Ok::<_, vaultdeck_types::IpcError>((c, v))
+                }
+                .await;
+                match res {
+                    Ok(d) => cert_detail.set(Some(d)),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
+    let on_attrs_saved = {
+        let (message, attrs, reload, open_versions, versions, disabled_seen) = (
+            message.clone(),
+            attrs.clone(),
+            reload.clone(),
+            open_versions.clone(),
+            versions.clone(),
+            disabled_seen.clone(),
+        );
+        Callback::from(move |s: AzSecretProps| {
+            let mut set = (*disabled_seen).clone();
+            set.remove(&s.name);
+            disabled_seen.set(set);
+            message.set(Some((
+                true,
+                format!(
+                    "Saved the attributes of {} ({}): {}, expires {}",
+                    s.name,
+                    s.version.clone().unwrap_or_default(),
+                    if s.enabled { "enabled" } else { "disabled" },
+                    date(s.expires)
+                ),
+            )));
+            attrs.set(None);
+            if versions.as_ref().is_some_and(|(n, _)| *n == s.name) {
+                open_versions.emit(s.name.clone());
+            }
+            reload.emit(());
+        })
+    };
+    let on_panel_done = {
+        let (message, reload) = (message.clone(), reload.clone());
+        Callback::from(move |(ok, text): (bool, String)| {
+            message.set(Some((ok, text)));
+            if ok {
+                reload.emit(());
+            }
+        })
+    };
+
     let field = |label: &'static str, value: String, set: fn(&mut PolicyDraft, String)| {
         let draft = draft.clone();
         let oninput = Callback::from(move |e: InputEvent| {
@@ -727,15 +841,23 @@ fn VaultView(p: &VaultProps) -> Html {
                     let on_reveal = { let f = reveal.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
                     let on_hide = { let f = hide.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
                     let on_copy = { let f = copy.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
+                    let on_attrs = { let a = attrs.clone(); let mut sp = (*s).clone(); sp.version = None; Callback::from(move |_: MouseEvent| a.set(Some(sp.clone()))) };
+                    let is_disabled = !s.enabled || disabled_seen.contains(&name);
+                    let expired = s.expires.is_some_and(|e| e <= now);
                     html! {
                         <tr>
                             <td>{ &s.name }</td>
-                            <td>{ if s.enabled { "enabled" } else { "disabled" } }</td>
-                            <td class={classes!(soon.then_some("az-expiring"))}>{ date(s.expires) }{ if soon { " (expiring soon)" } else { "" } }</td>
+                            <td class={classes!(is_disabled.then_some("az-disabled"))}>{ if is_disabled { "disabled" } else { "enabled" } }</td>
+                            <td class={classes!("az-expiry", soon.then_some("az-expiring"), expired.then_some("az-expired"))}>
+                                <strong>{ date(s.expires) }</strong>
+                                { if expired { " (expired)" } else if soon { " (expiring soon)" } else { "" } }
+                            </td>
                             <td>{ s.content_type.clone().unwrap_or_default() }</td>
                             <td class="az-value" aria-label={format!("Value of {name}")}>
                                 if let Some(v) = &shown {
                                     <code class="revealed">{ v.expose() }</code>
+                                } else if is_disabled {
+                                    <span class="az-disabled">{ "disabled" }</span>
                                 } else {
                                     <span class="masked">{ "••••••••" }</span>
                                 }
@@ -749,6 +871,7 @@ fn VaultView(p: &VaultProps) -> Html {
                                 <button aria-label={format!("Copy {name}")} onclick={on_copy}>{ "Copy" }</button>
                                 <button aria-label={format!("Versions of {name}")}
                                     onclick={ let f = open_versions.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) }>{ "Versions" }</button>
+                                <button aria-label={format!("Attributes of {name}")} onclick={on_attrs}>{ "Attributes" }</button>
                             </td>
                         </tr>
                     }
@@ -760,16 +883,20 @@ fn VaultView(p: &VaultProps) -> Html {
                 <section class="az-policy" aria-label="Secret versions">
                     <h3>{ format!("Versions of {vname}") }</h3>
                     <table class="az-table" aria-label="Versions">
-                        <thead><tr><th>{ "Version" }</th><th>{ "Created" }</th><th></th></tr></thead>
+                        <thead><tr><th>{ "Version" }</th><th>{ "Created" }</th><th>{ "State" }</th><th>{ "Expires" }</th><th></th></tr></thead>
                         <tbody>
                         { for list.iter().enumerate().map(|(i, v)| {
                             let ver = v.version.clone().unwrap_or_default();
                             let on_rb = { let f = ask_rollback.clone(); let (n, vv) = (vname.clone(), ver.clone()); Callback::from(move |_: MouseEvent| f.emit((n.clone(), vv.clone()))) };
+                            let on_va = { let a = attrs.clone(); let vp = v.clone(); Callback::from(move |_: MouseEvent| a.set(Some(vp.clone()))) };
                             html! {
                                 <tr>
                                     <td><code>{ &ver }</code>{ if i == 0 { " (current)" } else { "" } }</td>
                                     <td>{ date(v.created) }</td>
+                                    <td class={classes!((!v.enabled).then_some("az-disabled"))}>{ if v.enabled { "enabled" } else { "disabled" } }</td>
+                                    <td>{ date(v.expires) }</td>
                                     <td>
+                                        <button aria-label={format!("Attributes of {vname} version {ver}")} onclick={on_va}>{ "Attributes" }</button>
                                         if i > 0 {
                                             <button aria-label={format!("Roll back {vname} to {ver}")} onclick={on_rb}>{ "Roll back to this" }</button>
                                         }
@@ -790,6 +917,13 @@ fn VaultView(p: &VaultProps) -> Html {
                     }
                 </section>
             }
+
+            if let Some(a) = (*attrs).clone() {
+                <SecretAttributes key={format!("{}/{}", a.name, a.version.clone().unwrap_or_default())}
+                    profile_id={p.profile_id.clone()} props={a.clone()} on_saved={on_attrs_saved.clone()}
+                    on_close={ let a = attrs.clone(); Callback::from(move |()| a.set(None)) } />
+            }
+            <BackupRestore profile_id={p.profile_id.clone()} on_done={on_panel_done.clone()} />
 
             <h2>{ "Deleted secrets" }</h2>
             if l.deleted.is_empty() {
@@ -830,18 +964,21 @@ fn VaultView(p: &VaultProps) -> Html {
 
             <h2>{ "Keys" }</h2>
             <table class="az-table" aria-label="Keys">
-                <thead><tr><th>{ "Name" }</th><th>{ "State" }</th><th>{ "Expires" }</th><th></th></tr></thead>
+                <thead><tr><th>{ "Name" }</th><th>{ "Type" }</th><th>{ "State" }</th><th>{ "Expires" }</th><th></th></tr></thead>
                 <tbody>
                 { for l.keys.iter().map(|k| {
                     let name = k.name.clone();
                     let on_policy = { let f = open_policy.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
                     let on_rotate = { let f = rotate.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
+                    let on_kv = { let f = open_key_versions.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
                     html! {
                         <tr>
                             <td>{ &name }</td>
+                            <td>{ key_type(k) }</td>
                             <td>{ if k.enabled { "enabled" } else { "disabled" } }</td>
-                            <td>{ date(k.expires) }</td>
+                            <td class="az-expiry"><strong>{ date(k.expires) }</strong></td>
                             <td>
+                                <button aria-label={format!("Versions of key {name}")} onclick={on_kv}>{ "Versions" }</button>
                                 <button aria-label={format!("Rotation policy of {name}")} onclick={on_policy}>{ "Rotation policy" }</button>
                                 <button aria-label={format!("Rotate {name} now")} onclick={on_rotate}>{ "Rotate now" }</button>
                             </td>
@@ -850,6 +987,28 @@ fn VaultView(p: &VaultProps) -> Html {
                 }) }
                 </tbody>
             </table>
+
+            <CreateKey profile_id={p.profile_id.clone()} on_done={on_panel_done.clone()} />
+            if let Some((kname, kv)) = (*key_versions).clone() {
+                <section class="az-policy" aria-label="Key versions">
+                    <h3>{ format!("Versions of key {kname}") }</h3>
+                    <table class="az-table" aria-label="Key versions table">
+                        <thead><tr><th>{ "Version" }</th><th>{ "Type" }</th><th>{ "State" }</th><th>{ "Created" }</th><th>{ "Expires" }</th></tr></thead>
+                        <tbody>
+                        { for kv.iter().enumerate().map(|(i, k)| html! {
+                            <tr>
+                                <td><code>{ k.version.clone().unwrap_or_default() }</code>{ if i == 0 { " (current)" } else { "" } }</td>
+                                <td>{ key_type(k) }</td>
+                                <td>{ if k.enabled { "enabled" } else { "disabled" } }</td>
+                                <td>{ date(k.created) }</td>
+                                <td>{ date(k.expires) }</td>
+                            </tr>
+                        }) }
+                        </tbody>
+                    </table>
+                    <button aria-label="Close key versions" onclick={ let kv = key_versions.clone(); Callback::from(move |_: MouseEvent| kv.set(None)) }>{ "Close" }</button>
+                </section>
+            }
 
             if let Some(d) = (*draft).clone() {
                 <section class="az-policy" aria-label="Rotation policy editor">
@@ -863,17 +1022,402 @@ fn VaultView(p: &VaultProps) -> Html {
 
             <h2>{ "Certificates" }</h2>
             <table class="az-table" aria-label="Certificates">
-                <thead><tr><th>{ "Name" }</th><th>{ "State" }</th><th>{ "Expires" }</th></tr></thead>
+                <thead><tr><th>{ "Name" }</th><th>{ "State" }</th><th>{ "Not before" }</th><th>{ "Expires" }</th><th></th></tr></thead>
                 <tbody>
-                { for l.certs.iter().map(|c| html! {
-                    <tr>
-                        <td>{ &c.name }</td>
-                        <td>{ if c.enabled { "enabled" } else { "disabled" } }</td>
-                        <td>{ date(c.expires) }</td>
-                    </tr>
+                { for l.certs.iter().map(|c| {
+                    let soon = az_expiring_within(c.expires, now, 30);
+                    let on_cd = { let f = open_cert.clone(); let n = c.name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
+                    html! {
+                        <tr>
+                            <td>{ &c.name }</td>
+                            <td>{ if c.enabled { "enabled" } else { "disabled" } }</td>
+                            <td>{ date(c.not_before) }</td>
+                            <td class={classes!("az-expiry", soon.then_some("az-expiring"))}><strong>{ date(c.expires) }</strong>{ if soon { " (expiring soon)" } else { "" } }</td>
+                            <td><button aria-label={format!("Details of certificate {}", c.name)} onclick={on_cd}>{ "Details" }</button></td>
+                        </tr>
+                    }
                 }) }
                 </tbody>
             </table>
+            if let Some((c, cv)) = (*cert_detail).clone() {
+                <section class="az-policy" aria-label="Certificate details">
+                    <h3>{ format!("Certificate {}", c.name) }</h3>
+                    <dl class="az-cert">
+                        <dt>{ "Subject" }</dt><dd id="az-cert-subject">{ c.subject.clone().unwrap_or_else(|| "-".into()) }</dd>
+                        <dt>{ "Issuer" }</dt><dd id="az-cert-issuer">{ c.issuer.clone().unwrap_or_else(|| "-".into()) }</dd>
+                        <dt>{ "Thumbprint" }</dt><dd><code>{ c.thumbprint.clone().unwrap_or_else(|| "-".into()) }</code></dd>
+                        <dt>{ "Valid" }</dt><dd>{ format!("{} to {}", date(c.not_before), date(c.expires)) }</dd>
+                    </dl>
+                    <table class="az-table" aria-label="Certificate versions">
+                        <thead><tr><th>{ "Version" }</th><th>{ "State" }</th><th>{ "Created" }</th><th>{ "Expires" }</th></tr></thead>
+                        <tbody>
+                        { for cv.iter().map(|v| html! {
+                            <tr>
+                                <td><code>{ v.version.clone().unwrap_or_default() }</code></td>
+                                <td>{ if v.enabled { "enabled" } else { "disabled" } }</td>
+                                <td>{ date(v.created) }</td>
+                                <td>{ date(v.expires) }</td>
+                            </tr>
+                        }) }
+                        </tbody>
+                    </table>
+                    <button aria-label="Close certificate details" onclick={ let cd = cert_detail.clone(); Callback::from(move |_: MouseEvent| cd.set(None)) }>{ "Close" }</button>
+                </section>
+            }
         </div>
+    }
+}
+
+/// Unix seconds of a `YYYY-MM-DD` date (midnight UTC); `None` when empty; an error message
+/// when malformed.
+fn parse_date(s: &str) -> Result<Option<i64>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let bad = || format!("{s:?} is not a date: use YYYY-MM-DD");
+    let mut it = s.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (it.next(), it.next(), it.next()) else {
+        return Err(bad());
+    };
+    let (y, m, d) = (
+        y.parse::<i64>().map_err(|_| bad())?,
+        m.parse::<i64>().map_err(|_| bad())?,
+        d.parse::<i64>().map_err(|_| bad())?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    // Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let ts = days * 86_400;
+    // Reject dates like 02-31 that roll over.
+    if date(Some(ts)) != format!("{y:04}-{m:02}-{d:02}") {
+        return Err(bad());
+    }
+    Ok(Some(ts))
+}
+
+/// `k=v` lines of tags.
+fn tags_text(tags: &std::collections::BTreeMap<String, String>) -> String {
+    tags.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Tags from `k=v` lines (blank lines skipped); an error message on a line without `=`.
+fn parse_tags(s: &str) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let Some((k, v)) = line.split_once('=') else {
+            return Err(format!("tag line {line:?} has no '=' (use name=value)"));
+        };
+        if k.trim().is_empty() {
+            return Err(format!("tag line {line:?} has an empty name"));
+        }
+        out.insert(k.trim().to_owned(), v.trim().to_owned());
+    }
+    Ok(out)
+}
+
+/// Props of [`SecretAttributes`].
+#[derive(Properties, PartialEq)]
+struct AttrProps {
+    profile_id: AttrValue,
+    /// The version's current attributes (name, version).
+    props: AzSecretProps,
+    /// Called with the saved attributes.
+    on_saved: Callback<AzSecretProps>,
+    /// Closes the editor.
+    on_close: Callback<()>,
+}
+
+/// Editor of one secret version's attributes: enabled, expires, not-before, content type,
+/// tags. Only changed fields are sent; the draft stays as typed when saving fails.
+#[component]
+fn SecretAttributes(p: &AttrProps) -> Html {
+    let enabled = use_state(|| p.props.enabled);
+    let expires = use_state(|| p.props.expires.map(|t| date(Some(t))).unwrap_or_default());
+    let not_before = use_state(|| {
+        p.props
+            .not_before
+            .map(|t| date(Some(t)))
+            .unwrap_or_default()
+    });
+    let content_type = use_state(|| p.props.content_type.clone().unwrap_or_default());
+    let tags = use_state(|| tags_text(&p.props.tags));
+    let error = use_state(|| None::<String>);
+
+    let save = {
+        let (enabled, expires, not_before, content_type, tags, error) = (
+            enabled.clone(),
+            expires.clone(),
+            not_before.clone(),
+            content_type.clone(),
+            tags.clone(),
+            error.clone(),
+        );
+        let (orig, pid, on_saved) = (
+            p.props.clone(),
+            p.profile_id.to_string(),
+            p.on_saved.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let build = || -> Result<vaultdeck_types::AzSecretUpdate, String> {
+                let mut u = vaultdeck_types::AzSecretUpdate::default();
+                if *enabled != orig.enabled {
+                    u.enabled = Some(*enabled);
+                }
+                let e = parse_date(&expires)?;
+                if e.map(|t| date(Some(t))) != orig.expires.map(|t| date(Some(t))) {
+                    u.expires = Some(e);
+                }
+                let nb = parse_date(&not_before)?;
+                if nb.map(|t| date(Some(t))) != orig.not_before.map(|t| date(Some(t))) {
+                    u.not_before = Some(nb);
+                }
+                if let (Some(e), Some(nb)) = (e, nb) {
+                    if nb >= e {
+                        return Err("not-before must be earlier than the expiry".into());
+                    }
+                }
+                let ct = content_type.trim().to_owned();
+                if ct != orig.content_type.clone().unwrap_or_default() {
+                    u.content_type = Some(ct);
+                }
+                let t = parse_tags(&tags)?;
+                if t != orig.tags {
+                    u.tags = Some(t);
+                }
+                Ok(u)
+            };
+            let update = match build() {
+                Ok(u) => u,
+                Err(m) => {
+                    error.set(Some(m));
+                    return;
+                }
+            };
+            if update == vaultdeck_types::AzSecretUpdate::default() {
+                error.set(Some("Nothing changed.".into()));
+                return;
+            }
+            let args = vaultdeck_types::AzUpdateSecretArgs {
+                profile_id: pid.clone(),
+                name: orig.name.clone(),
+                version: orig.version.clone(),
+                update,
+            };
+            let (error, on_saved) = (error.clone(), on_saved.clone());
+            spawn_local(async move {
+                match ipc::call::<vaultdeck_types::AzUpdateSecret>(&args).await {
+                    Ok(s) => {
+                        error.set(None);
+                        on_saved.emit(s);
+                    }
+                    Err(e) => error.set(Some(e.message)),
+                }
+            });
+        })
+    };
+    let text = |label: &'static str, st: &UseStateHandle<String>, ph: &'static str| {
+        let s = st.clone();
+        html! {
+            <label class="az-field">{ label }
+                <input type="text" aria-label={label} value={(**st).clone()} placeholder={ph}
+                    oninput={Callback::from(move |e: InputEvent| s.set(input_text(&e)))} />
+            </label>
+        }
+    };
+    let version = p.props.version.clone().unwrap_or_else(|| "latest".into());
+    html! {
+        <section class="az-policy az-attrs" aria-label="Secret attributes">
+            <h3>{ format!("Attributes of {} ({version})", p.props.name) }</h3>
+            <label class="az-field az-check">
+                <input type="checkbox" aria-label="Enabled" checked={*enabled}
+                    onclick={ let s = enabled.clone(); Callback::from(move |_: MouseEvent| s.set(!*s)) } />
+                { "Enabled (a disabled version cannot be read)" }
+            </label>
+            { text("Expires", &expires, "YYYY-MM-DD (empty: never)") }
+            { text("Not before", &not_before, "YYYY-MM-DD (empty: none)") }
+            { text("Content type", &content_type, "e.g. text/plain") }
+            <label class="az-field">{ "Tags (name=value per line)" }
+                <textarea aria-label="Tags" rows="3" value={(*tags).clone()}
+                    oninput={ let s = tags.clone(); Callback::from(move |e: InputEvent| s.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())) } />
+            </label>
+            if let Some(m) = &*error {
+                <p class="az-message error" role="alert">{ m }</p>
+            }
+            <button class="primary" aria-label="Save attributes" onclick={save}>{ "Save attributes" }</button>
+            <button aria-label="Close attributes" onclick={ let f = p.on_close.clone(); Callback::from(move |_: MouseEvent| f.emit(())) }>{ "Close" }</button>
+        </section>
+    }
+}
+
+/// Props of [`CreateKey`] and [`BackupRestore`].
+#[derive(Properties, PartialEq)]
+struct PanelProps {
+    profile_id: AttrValue,
+    /// Reports `(ok, text)` and asks for a reload.
+    on_done: Callback<(bool, String)>,
+}
+
+/// Create an RSA (2048/3072/4096) or EC (P-256/P-384/P-521/P-256K) key.
+#[component]
+fn CreateKey(p: &PanelProps) -> Html {
+    let name = use_state(String::new);
+    let kind = use_state(|| "RSA".to_owned());
+    let size = use_state(|| "2048".to_owned());
+    let curve = use_state(|| "P-256".to_owned());
+    let create = {
+        let (name, kind, size, curve) = (name.clone(), kind.clone(), size.clone(), curve.clone());
+        let (pid, on_done) = (p.profile_id.to_string(), p.on_done.clone());
+        Callback::from(move |_: MouseEvent| {
+            let n = name.trim().to_owned();
+            let spec = if *kind == "EC" {
+                vaultdeck_types::AzKeySpec::Ec {
+                    curve: (*curve).clone(),
+                }
+            } else {
+                vaultdeck_types::AzKeySpec::Rsa {
+                    size: size.parse().unwrap_or(2048),
+                }
+            };
+            let args = vaultdeck_types::AzCreateKeyArgs {
+                profile_id: pid.clone(),
+                name: n.clone(),
+                spec,
+            };
+            let (on_done, name) = (on_done.clone(), name.clone());
+            spawn_local(async move {
+                match ipc::call::<vaultdeck_types::AzCreateKey>(&args).await {
+                    Ok(k) => {
+                        name.set(String::new());
+                        on_done.emit((
+                            true,
+                            format!("Created key {n}: version {}", k.version.unwrap_or_default()),
+                        ));
+                    }
+                    Err(e) => on_done.emit((false, e.message)),
+                }
+            });
+        })
+    };
+    let select = |label: &'static str, st: &UseStateHandle<String>, opts: &[&'static str]| {
+        let s = st.clone();
+        let cur = (**st).clone();
+        html! {
+            <label class="az-field">{ label }
+                <select aria-label={label} onchange={Callback::from(move |e: Event| {
+                    let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                    s.set(v);
+                })}>
+                { for opts.iter().map(|o| html! { <option value={*o} selected={cur == *o}>{ *o }</option> }) }
+                </select>
+            </label>
+        }
+    };
+    html! {
+        <section class="az-set" aria-label="Create a key">
+            <label class="az-field">{ "Key name" }
+                <input type="text" aria-label="Key name" value={(*name).clone()}
+                    oninput={ let s = name.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e))) } />
+            </label>
+            { select("Key type", &kind, &["RSA", "EC"]) }
+            if *kind == "EC" {
+                { select("Curve", &curve, &["P-256", "P-384", "P-521", "P-256K"]) }
+            } else {
+                { select("Key size", &size, &["2048", "3072", "4096"]) }
+            }
+            <button class="primary" aria-label="Create key" onclick={create}>{ "Create key" }</button>
+        </section>
+    }
+}
+
+/// Back a secret up to a new file (never overwrites) and restore one from a file.
+#[component]
+fn BackupRestore(p: &PanelProps) -> Html {
+    let name = use_state(String::new);
+    let path = use_state(String::new);
+    let restore_path = use_state(String::new);
+    let backup = {
+        let (name, path) = (name.clone(), path.clone());
+        let (pid, on_done) = (p.profile_id.to_string(), p.on_done.clone());
+        Callback::from(move |_: MouseEvent| {
+            let args = vaultdeck_types::AzBackupArgs {
+                profile_id: pid.clone(),
+                name: name.trim().to_owned(),
+                path: path.trim().to_owned(),
+            };
+            let on_done = on_done.clone();
+            spawn_local(async move {
+                match ipc::call::<vaultdeck_types::AzBackupSecret>(&args).await {
+                    Ok(d) => on_done.emit((
+                        true,
+                        format!("Backed up {} to {} ({} bytes)", args.name, d.path, d.bytes),
+                    )),
+                    Err(e) => on_done.emit((false, e.message)),
+                }
+            });
+        })
+    };
+    let restore = {
+        let restore_path = restore_path.clone();
+        let (pid, on_done) = (p.profile_id.to_string(), p.on_done.clone());
+        Callback::from(move |_: MouseEvent| {
+            let args = vaultdeck_types::AzRestoreArgs {
+                profile_id: pid.clone(),
+                path: restore_path.trim().to_owned(),
+            };
+            let on_done = on_done.clone();
+            spawn_local(async move {
+                match ipc::call::<vaultdeck_types::AzRestoreSecret>(&args).await {
+                    Ok(s) => {
+                        on_done.emit((true, format!("Restored {} from {}", s.name, args.path)))
+                    }
+                    Err(e) => on_done.emit((false, e.message)),
+                }
+            });
+        })
+    };
+    let text = |label: &'static str, st: &UseStateHandle<String>, ph: &'static str| {
+        let s = st.clone();
+        html! {
+            <label class="az-field">{ label }
+                <input type="text" aria-label={label} value={(**st).clone()} placeholder={ph}
+                    oninput={Callback::from(move |e: InputEvent| s.set(input_text(&e)))} />
+            </label>
+        }
+    };
+    html! {
+        <section class="az-backup" aria-label="Backup and restore">
+            <h2>{ "Backup and restore" }</h2>
+            <div class="az-set">
+                { text("Backup secret", &name, "secret name") }
+                { text("Backup file", &path, "/absolute/path (must not exist)") }
+                <button aria-label="Back up secret" onclick={backup}>{ "Back up" }</button>
+            </div>
+            <div class="az-set">
+                { text("Restore file", &restore_path, "/absolute/path of a backup") }
+                <button aria-label="Restore secret" onclick={restore}>{ "Restore" }</button>
+            </div>
+        </section>
+    }
+}
+
+/// `RSA 2048`, `EC P-256`, … of a key.
+fn key_type(k: &AzKeyProps) -> String {
+    let kty = k.kty.clone().unwrap_or_else(|| "—".into());
+    match (&k.key_size, &k.curve) {
+        (Some(n), _) => format!("{kty} {n}"),
+        (None, Some(c)) => format!("{kty} {c}"),
+        _ => kty,
     }
 }

@@ -113,9 +113,7 @@ pub fn ConnectionsPage() -> Html {
     let on_edit = {
         let editing = editing.clone();
         Callback::from(move |p: Profile| {
-            if let Some(d) = ProfileDraft::from_profile(&p) {
-                editing.set(Some(Rc::new(d)));
-            }
+            editing.set(Some(Rc::new(ProfileDraft::from_profile(&p))));
         })
     };
     let on_cancel_form = {

@@ -1,0 +1,96 @@
+//! The Connections screen with every provider: an AWS Secrets Manager profile is created through
+//! the form (static keys, the secret access key typed into the password field and stored in the
+//! real Secret Service) against a real moto server and connected from its row, the status bar
+//! then shows the AWS caller identity; an Azure profile with a non-https vault URL is refused
+//! with a clear error before anything is sent and everything typed is kept. Ends with the leak
+//! check on the secret access key. Screenshots: target/e2e-shots/kinds-*.png.
+
+use super::harness::{assert_no_leak, AppSession, Display};
+
+const KEY_SENTINEL: &str = "e2eKINDSsecretKEY-sentinel-93be";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profile_kinds_scenario() {
+    let moto = vaultdeck_testkit::Moto::start();
+    let keyring = vaultdeck_testkit::SecretService::start();
+    let display = Display::start();
+    let s = AppSession::start(&display, keyring.bus_address()).await;
+
+    // 1. AWS through the form, connected from Connections.
+    s.click("#new-profile").await;
+    s.wait_for("#profile-kind")
+        .await
+        .select_by_value("aws")
+        .await
+        .unwrap();
+    s.fill("#profile-name", "Moto AWS").await;
+    s.fill("#profile-access-key-id", "AKIDKINDSE2E").await;
+    s.fill("#profile-region", "eu-west-1").await;
+    s.fill("#profile-endpoint", &moto.endpoint()).await;
+    s.fill("#profile-credential", KEY_SENTINEL).await;
+    s.screenshot("kinds-01-aws-form").await;
+    s.click("#profile-save").await;
+    let row = ".profile-row[data-profile-name=\"Moto AWS\"][data-profile-kind=\"aws\"]";
+    s.wait_text(row, "AWS Secrets Manager").await;
+    s.click(&format!("{row} .connect-btn")).await;
+    s.wait_text("#status-connection", "Moto AWS").await;
+    s.wait_text("#status-identity", "123456789012").await;
+    s.wait_text(&format!("{row} .badge"), "active").await;
+    // The identity panel shows the AWS account, not Vault's token, policy and mount parts.
+    s.wait_text("#identity-name", "arn:aws:sts::123456789012:user/moto")
+        .await;
+    for vault_only in [
+        ".mounts-section",
+        "#renew-token",
+        "#disconnect-revoke",
+        "#identity-policies",
+    ] {
+        let found = s
+            .client
+            .find_all(fantoccini::Locator::Css(vault_only))
+            .await
+            .unwrap();
+        assert!(found.is_empty(), "{vault_only} shown for an AWS connection");
+    }
+    s.screenshot("kinds-02-aws-connected").await;
+
+    // 2. Azure with a plain-http vault URL: a clear error, the draft kept.
+    s.click("#new-profile").await;
+    s.wait_for("#profile-kind")
+        .await
+        .select_by_value("azure")
+        .await
+        .unwrap();
+    s.fill("#profile-name", "Bad Azure").await;
+    s.fill("#profile-vault-url", "http://kv.example.test").await;
+    s.click("#profile-save").await;
+    s.wait_text("#form-error", "is not an https:// URL").await;
+    let kept = s
+        .wait_for("#profile-vault-url")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("http://kv.example.test"));
+    let name = s
+        .wait_for("#profile-name")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("Bad Azure"));
+    assert!(
+        s.client
+            .find_all(fantoccini::Locator::Css(
+                ".profile-row[data-profile-name=\"Bad Azure\"]"
+            ))
+            .await
+            .unwrap()
+            .is_empty(),
+        "an invalid Azure profile was saved"
+    );
+    s.screenshot("kinds-03-azure-invalid-url").await;
+
+    let written = s.finish().await;
+    assert_no_leak(written.path(), &[KEY_SENTINEL]);
+}
