@@ -3,8 +3,8 @@
 //! exit codes, values from stdin only, the AWSCURRENT check, rollback, client-side rotation,
 //! resource policies, deletion with recovery, and the audit records left behind.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
 use std::sync::LazyLock;
 use std::time::Instant;
 
@@ -12,98 +12,24 @@ use serde_json::Value;
 use vaultdeck_aws::{AwsClient, AwsSettings, NewSecret, SecretPayload};
 use vaultdeck_testkit::Moto;
 
+use common::User;
+
 static MOTO: LazyLock<Moto> = LazyLock::new(Moto::start);
 const SENTINEL: &str = "cliAWSsentinel-7f3a";
 
-/// One isolated CLI user (own HOME and data dirs) with the AWS environment pointing at moto.
-struct User {
-    dir: tempfile::TempDir,
-}
-
-impl User {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vdeck"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("VAULTDECK_CONFIG_DIR", self.dir.path().join("config"))
-            .env("VAULTDECK_DATA_DIR", self.dir.path().join("data"))
-            .env("AWS_ENDPOINT_URL", MOTO.endpoint())
-            .env("AWS_REGION", "us-west-2")
-            .env("AWS_ACCESS_KEY_ID", "AKIDCLI")
-            .env("AWS_SECRET_ACCESS_KEY", "cli-secret-key")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        if let Some(input) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(input.as_bytes())
-                .unwrap();
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
-        let out = self.run(args, stdin);
-        assert!(
-            out.status.success(),
-            "vdeck {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str], stdin: Option<&str>) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let text = self.ok(&all, stdin);
-        serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("vdeck {args:?}: not JSON ({e}): {text}"))
-    }
-
-    /// Runs a command that must fail with `code`; returns stderr.
-    fn fails(&self, args: &[&str], stdin: Option<&str>, code: i32) -> String {
-        let out = self.run(args, stdin);
-        let err = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(code), "vdeck {args:?}: {err}");
-        err
-    }
-
-    fn audit_text(&self) -> String {
-        let dir = self.dir.path().join("data");
-        let mut text = String::new();
-        for e in walk(&dir) {
-            text.push_str(&std::fs::read_to_string(e).unwrap_or_default());
-        }
-        text
-    }
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
+/// A CLI user whose AWS environment points at moto (standard AWS variables only).
+fn aws_user() -> User {
+    User::with_env(
+        [
+            ("AWS_ENDPOINT_URL", MOTO.endpoint()),
+            ("AWS_REGION", "us-west-2".to_owned()),
+            ("AWS_ACCESS_KEY_ID", "AKIDCLI".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", "cli-secret-key".to_owned()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+    )
 }
 
 fn uniq(t: &str) -> String {
@@ -154,7 +80,7 @@ fn ls_json_lists_every_page() {
             .unwrap();
         }
     });
-    let u = User::new();
+    let u = aws_user();
     let all = u.json(&["aws", "ls", "--prefix", &format!("{prefix}/")], None);
     let names: Vec<&str> = all
         .as_array()
@@ -173,7 +99,7 @@ fn ls_json_lists_every_page() {
 #[test]
 fn put_get_versions_and_the_current_check() {
     let t = Instant::now();
-    let u = User::new();
+    let u = aws_user();
     let name = uniq("cli/db");
     // Values never come from arguments.
     u.fails(&["aws", "put", &name, "plain-value"], None, 2);
@@ -233,7 +159,7 @@ fn put_get_versions_and_the_current_check() {
 #[test]
 fn rollback_previews_confirms_and_moves_current() {
     let t = Instant::now();
-    let u = User::new();
+    let u = aws_user();
     let name = uniq("cli/rb");
     let v1 = u.json(&["aws", "put", &name, "--create"], Some("one"))["version_id"]
         .as_str()
@@ -269,7 +195,7 @@ fn rollback_previews_confirms_and_moves_current() {
 #[test]
 fn client_side_rotation_and_lambda_guard() {
     let t = Instant::now();
-    let u = User::new();
+    let u = aws_user();
     let name = uniq("cli/rot");
     u.json(
         &["aws", "put", &name, "--create"],
@@ -310,7 +236,7 @@ fn client_side_rotation_and_lambda_guard() {
 #[test]
 fn resource_policy_checks_then_saves() {
     let t = Instant::now();
-    let u = User::new();
+    let u = aws_user();
     let name = uniq("cli/pol");
     u.json(&["aws", "put", &name, "--create"], Some("x"));
     u.fails(&["aws", "policy", "get", &name], None, 5);
@@ -354,7 +280,7 @@ fn resource_policy_checks_then_saves() {
 #[test]
 fn delete_restore_force_and_audit() {
     let t = Instant::now();
-    let u = User::new();
+    let u = aws_user();
     let name = uniq("cli/del");
     u.json(&["aws", "put", &name, "--create"], Some(SENTINEL));
     u.fails(&["aws", "delete", &name], None, 2);
@@ -382,7 +308,7 @@ fn delete_restore_force_and_audit() {
     u.fails(&["aws", "get", &name], None, 5);
     u.fails(&["aws", "restore", &name], None, 5);
 
-    let audit = u.audit_text();
+    let audit = u.data_text();
     for action in ["aws.create", "aws.reveal", "aws.delete", "aws.restore"] {
         assert!(
             audit.contains(action),
@@ -400,7 +326,7 @@ fn delete_restore_force_and_audit() {
 #[test]
 fn saved_profiles_sign_in_through_the_chain_or_need_the_key() {
     let t = Instant::now();
-    let u = User::new();
+    let u = aws_user();
     // A chain profile: the keys come from the environment, region and endpoint from the
     // profile (eu-north-1, not the environment's us-west-2).
     let p = u.json(
@@ -426,7 +352,7 @@ fn saved_profiles_sign_in_through_the_chain_or_need_the_key() {
     assert!(d["arn"].as_str().unwrap().contains(":eu-north-1:"), "{d}");
     // Not visible in the environment's region.
     u.fails(&["aws", "get", &name], None, 5);
-    let audit = u.audit_text();
+    let audit = u.data_text();
     assert!(audit.contains("moto-chain"), "{audit}");
 
     // Static keys: without a keychain the secret key is not stored, so sign-in says so.

@@ -5,93 +5,40 @@
 //! rollback, key rotation and rotation policy, certificates, a device-code profile, and the
 //! audit records left behind (never a value).
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
 use std::sync::LazyLock;
 
 use secrecy::ExposeSecret;
-use serde_json::Value;
 use vaultdeck_testkit::AzureKeyVault;
+
+use common::User;
 
 static SERVER: LazyLock<AzureKeyVault> = LazyLock::new(AzureKeyVault::start);
 const SENTINEL: &str = "cliAZsentinel-41c9";
 
-/// One isolated CLI user (own HOME and data dirs) with the Azure environment set.
-struct User {
-    dir: tempfile::TempDir,
-    env: bool,
-}
-
-impl User {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-            env: true,
-        }
-    }
-
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let s = &*SERVER;
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vdeck"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("VAULTDECK_CONFIG_DIR", self.dir.path().join("config"))
-            .env("VAULTDECK_DATA_DIR", self.dir.path().join("data"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        if self.env {
-            cmd.env("AZURE_KEYVAULT_URL", s.vault_url())
-                .env("VDECK_AZURE_CA_BUNDLE", s.ca_pem_path())
-                .env("AZURE_AUTHORITY_HOST", s.authority_host())
-                .env("AZURE_TENANT_ID", s.tenant_id())
-                .env("AZURE_CLIENT_ID", s.client_id())
-                .env("AZURE_CLIENT_SECRET", s.client_secret().expose_secret());
-        }
-        let mut child = cmd.spawn().unwrap();
-        if let Some(input) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(input.as_bytes())
-                .unwrap();
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
-        let out = self.run(args, stdin);
-        assert!(
-            out.status.success(),
-            "vdeck {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str], stdin: Option<&str>) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let text = self.ok(&all, stdin);
-        serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("vdeck {args:?}: not JSON ({e}): {text}"))
-    }
-
-    /// Runs a command that must fail with exit `code`; returns stderr.
-    fn fails(&self, args: &[&str], stdin: Option<&str>, code: i32) -> String {
-        let out = self.run(args, stdin);
-        let err = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(code), "vdeck {args:?}: {err}");
-        err
-    }
-
-    fn audit(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("data/audit.jsonl")).unwrap_or_default()
-    }
+/// A CLI user with the standard Azure environment (plus the test CA) set for the test server.
+fn az_user() -> User {
+    let s = &*SERVER;
+    User::with_env(
+        [
+            ("AZURE_KEYVAULT_URL", s.vault_url().to_string()),
+            (
+                "VDECK_AZURE_CA_BUNDLE",
+                s.ca_pem_path().display().to_string(),
+            ),
+            ("AZURE_AUTHORITY_HOST", s.authority_host().to_string()),
+            ("AZURE_TENANT_ID", s.tenant_id().to_string()),
+            ("AZURE_CLIENT_ID", s.client_id().to_string()),
+            (
+                "AZURE_CLIENT_SECRET",
+                s.client_secret().expose_secret().to_owned(),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+    )
 }
 
 fn unique(p: &str) -> String {
@@ -104,7 +51,7 @@ fn unique(p: &str) -> String {
 
 #[test]
 fn secrets_set_get_versions_update_and_expiring_filter() {
-    let u = User::new();
+    let u = az_user();
     let name = unique("cli");
     let set = u.json(
         &[
@@ -179,7 +126,7 @@ fn secrets_set_get_versions_update_and_expiring_filter() {
 
 #[test]
 fn delete_recover_purge_backup_restore() {
-    let u = User::new();
+    let u = az_user();
     let name = unique("life");
     u.json(&["az", "set", &name], Some("v1"));
     u.json(&["az", "set", &name], Some("v2"));
@@ -247,7 +194,7 @@ fn delete_recover_purge_backup_restore() {
 
 #[test]
 fn rollback_dry_run_then_apply() {
-    let u = User::new();
+    let u = az_user();
     let name = unique("rb");
     let old = u.json(&["az", "set", &name], Some("old-value"));
     u.json(&["az", "set", &name], Some("new-value"));
@@ -278,7 +225,7 @@ fn rollback_dry_run_then_apply() {
 
 #[test]
 fn keys_rotate_and_rotation_policy() {
-    let u = User::new();
+    let u = az_user();
     let name = unique("k");
     let k = u.json(
         &[
@@ -345,7 +292,7 @@ fn keys_rotate_and_rotation_policy() {
 
 #[test]
 fn certificates_read_only() {
-    let u = User::new();
+    let u = az_user();
     let name = unique("crt");
     SERVER.seed_certificate(&name, "cli.example.test", 90);
     let ls = u.json(&["az", "cert", "ls"], None);
@@ -361,37 +308,23 @@ fn certificates_read_only() {
 
 #[test]
 fn wrong_secret_and_missing_vault_are_clear_failures() {
-    let mut u = User::new();
-    u.env = false;
+    let u = User::with_env(Vec::new());
     let err = u.fails(&["az", "ls"], None, 2);
     assert!(err.contains("--vault-url"), "{err}");
-    let s = &*SERVER;
-    let out = {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vdeck"));
-        cmd.args(["az", "ls"])
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", u.dir.path())
-            .env("VAULTDECK_CONFIG_DIR", u.dir.path().join("config"))
-            .env("VAULTDECK_DATA_DIR", u.dir.path().join("data"))
-            .env("AZURE_KEYVAULT_URL", s.vault_url())
-            .env("VDECK_AZURE_CA_BUNDLE", s.ca_pem_path())
-            .env("AZURE_AUTHORITY_HOST", s.authority_host())
-            .env("AZURE_TENANT_ID", s.tenant_id())
-            .env("AZURE_CLIENT_ID", s.client_id())
-            .env("AZURE_CLIENT_SECRET", "definitely-wrong");
-        cmd.output().unwrap()
-    };
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{err}");
+    let mut wrong = az_user();
+    for (k, v) in &mut wrong.env {
+        if k == "AZURE_CLIENT_SECRET" {
+            *v = "definitely-wrong".to_owned();
+        }
+    }
+    let err = wrong.fails(&["az", "ls"], None, 3);
     assert!(err.contains("AADSTS7000215"), "{err}");
     assert!(!err.contains("definitely-wrong"), "secret echoed: {err}");
 }
 
 #[test]
 fn device_code_profile_signs_in_through_core() {
-    let mut u = User::new();
-    u.env = false;
+    let u = User::with_env(Vec::new());
     let s = &*SERVER;
     let config = u.dir.path().join("config");
     std::fs::create_dir_all(&config).unwrap();
