@@ -2,7 +2,9 @@
 //! the form (static keys, the secret access key typed into the password field and stored in the
 //! real Secret Service) against a real moto server and connected from its row, the status bar
 //! then shows the AWS caller identity; an Azure profile with a non-https vault URL is refused
-//! with a clear error before anything is sent and everything typed is kept. Ends with the leak
+//! with a clear error before anything is sent and everything typed is kept; an Azure device-code
+//! profile made in the form signs in from its row against the testkit's Entra ID and Key Vault
+//! (the dialog shows the issued code until the sign-in is approved). Ends with the leak
 //! check on the secret access key. Screenshots: target/e2e-shots/kinds-*.png.
 
 use super::harness::{assert_no_leak, AppSession, Display};
@@ -12,6 +14,12 @@ const KEY_SENTINEL: &str = "e2eKINDSsecretKEY-sentinel-93be";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn profile_kinds_scenario() {
     let moto = vaultdeck_testkit::Moto::start();
+    // The "user" approves each device-code sign-in after 4 polls (about 4 s).
+    let azure =
+        vaultdeck_testkit::AzureKeyVault::start_with(vaultdeck_testkit::AzureServerConfig {
+            device_pending_polls: 4,
+            ..Default::default()
+        });
     let keyring = vaultdeck_testkit::SecretService::start();
     let display = Display::start();
     let s = AppSession::start(&display, keyring.bus_address()).await;
@@ -90,6 +98,54 @@ async fn profile_kinds_scenario() {
         "an invalid Azure profile was saved"
     );
     s.screenshot("kinds-03-azure-invalid-url").await;
+
+    // 3. An Azure device-code profile made in the form signs in from its Connections row: the
+    //    code the (test) authority issued is shown until the "user" approves it.
+    s.fill("#profile-name", "Azure device").await;
+    s.fill("#profile-vault-url", &azure.vault_url()).await;
+    s.wait_for("#profile-azure-auth")
+        .await
+        .select_by_value("device_code")
+        .await
+        .unwrap();
+    s.fill("#profile-tenant", azure.tenant_id()).await;
+    s.fill("#profile-client-id", azure.client_id()).await;
+    s.fill("#profile-authority", &azure.authority_host()).await;
+    s.fill(
+        "#profile-ca-bundle",
+        &azure.ca_pem_path().display().to_string(),
+    )
+    .await;
+    s.click("#profile-save").await;
+    let az_row = ".profile-row[data-profile-name=\"Azure device\"][data-profile-kind=\"azure\"]";
+    s.wait_text(az_row, "Azure Key Vault").await;
+    s.click(&format!("{az_row} .connect-btn")).await;
+    s.wait_for("#az-device-code").await;
+    let shown = s.wait_for("#az-user-code").await.text().await.unwrap();
+    assert_eq!(
+        azure.issued_user_codes().last(),
+        Some(&shown),
+        "the dialog shows the code the authority issued"
+    );
+    let uri = s
+        .wait_for("#az-verification-uri")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(uri, Some(format!("{}/devicelogin", azure.authority_host())));
+    s.screenshot("kinds-04-azure-device-code").await;
+    s.wait_text("#status-connection", "Azure device").await;
+    s.wait_text(&format!("{az_row} .badge"), "active").await;
+    assert!(
+        s.client
+            .find_all(fantoccini::Locator::Css("#az-device-code"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "the sign-in dialog stays after the sign-in"
+    );
+    s.screenshot("kinds-05-azure-connected").await;
 
     let written = s.finish().await;
     assert_no_leak(written.path(), &[KEY_SENTINEL]);

@@ -2,6 +2,7 @@
 
 pub mod connect_prompt;
 pub mod connection_switcher;
+pub mod device_code;
 pub mod header;
 pub mod identity_panel;
 pub mod mounts;

@@ -213,7 +213,7 @@ pub fn ProfileForm(props: &ProfileFormProps) -> Html {
 
                     if d.azure_auth == vaultdeck_types::AzureAuth::DeviceCode {
                         <p id="device-code-note" class="muted form-wide">
-                            { "Device-code profiles sign in from the Azure screen, which shows the code to enter." }
+                            { "Device-code sign-in: Connect shows a code to enter in a browser; the refresh token is kept only in the OS keychain." }
                         </p>
                     }
 

@@ -8,6 +8,7 @@ use vaultdeck_ui::profile_draft::{credential_label_of, is_azure_device_code, Pro
 use yew::prelude::*;
 
 use crate::components::connect_prompt::{ConnectAttempt, ConnectPrompt};
+use crate::components::device_code::DeviceCodePrompt;
 
 /// Properties of [`ProfileRow`].
 #[derive(Properties, PartialEq)]
@@ -121,12 +122,10 @@ pub fn ProfileRow(props: &ProfileRowProps) -> Html {
                     </button>
                     <button type="button" class="cancel-delete-btn" onclick={cancel_delete}>{ "Cancel" }</button>
                 } else {
-                    if !device_code {
-                        <button type="button" class="connect-btn primary" disabled={busy}
-                            aria-label={format!("Connect {}", p.name)} onclick={on_connect}>
-                            { "Connect" }
-                        </button>
-                    }
+                    <button type="button" class="connect-btn primary" disabled={busy}
+                        aria-label={format!("Connect {}", p.name)} onclick={on_connect}>
+                        { "Connect" }
+                    </button>
                     <button type="button" class="edit-btn"
                         aria-label={format!("Edit {}", p.name)} onclick={on_edit}>{ "Edit" }</button>
                     <button type="button" class="duplicate-btn"
@@ -135,8 +134,8 @@ pub fn ProfileRow(props: &ProfileRowProps) -> Html {
                         aria-label={format!("Delete {}", p.name)} onclick={ask_delete}>{ "Delete" }</button>
                 }
             </div>
-            if device_code {
-                <p class="profile-note muted">{ "Device-code sign-in: sign in from the Azure screen, which shows the code to enter." }</p>
+            if device_code && busy {
+                <DeviceCodePrompt profile_id={p.id.clone()} />
             }
             if let Some(attempt) = &props.attempt {
                 <ConnectPrompt attempt={attempt.clone()} credential_label={credential_label}
