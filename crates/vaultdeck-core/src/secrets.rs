@@ -735,9 +735,10 @@ pub fn read_commands(
         cli.push_str(&format!(" -namespace={}", sh_quote(ns)));
     }
     cli.push_str(&format!(" -mount={} {}", sh_quote(mount), sh_quote(rel)));
+    let (mount_url, rel_url) = (url_path(mount), url_path(rel));
     let api = match version {
-        KvVersion::V2 => format!("{address}/v1/{mount}/data/{rel}"),
-        KvVersion::V1 => format!("{address}/v1/{mount}/{rel}"),
+        KvVersion::V2 => format!("{address}/v1/{mount_url}/data/{rel_url}"),
+        KvVersion::V1 => format!("{address}/v1/{mount_url}/{rel_url}"),
     };
     let mut curl = "curl -sS -H \"X-Vault-Token: $VAULT_TOKEN\"".to_owned();
     if !ns.is_empty() {
@@ -748,6 +749,21 @@ pub fn read_commands(
     }
     curl.push_str(&format!(" {}", sh_quote(&api)));
     SecretReadCommands { cli, curl }
+}
+
+/// Percent-encodes each `/`-separated segment of `path` for a URL (RFC 3986: everything but
+/// the unreserved characters), so a path with spaces, `#`, `?` or `%` reaches the server as is.
+fn url_path(path: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    path.split('/')
+        .map(|seg| utf8_percent_encode(seg, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Quotes `s` for a POSIX shell when it holds anything but safe characters.
@@ -853,8 +869,9 @@ mod tests {
         );
         assert_eq!(
             c.curl,
-            "curl -sS -H \"X-Vault-Token: $VAULT_TOKEN\" -H 'X-Vault-Namespace: team-a/sub' 'https://v:8200/v1/kv1/team/a b'"
+            "curl -sS -H \"X-Vault-Token: $VAULT_TOKEN\" -H 'X-Vault-Namespace: team-a/sub' https://v:8200/v1/kv1/team/a%20b"
         );
+        assert_eq!(url_path("a b/c#d?e%f/ü~x"), "a%20b/c%23d%3Fe%25f/%C3%BC~x");
         assert_eq!(sh_quote("it's"), r"'it'\''s'");
     }
 

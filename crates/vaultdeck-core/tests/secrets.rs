@@ -605,6 +605,24 @@ async fn copy_as_json_is_one_audited_reveal_and_the_read_commands_work() {
     assert_eq!(body["data"]["data"]["user"], "alice", "{}", cmds.curl);
     let table = run_read_command(&cmds.cli, bao.root_token.expose_secret());
     assert!(table.contains("alice"), "{table}");
+
+    // A path with a space, `#` and `%` still reads the right secret (the URL is escaped).
+    let odd = "secret/core-json/odd name #1 100%";
+    store
+        .write(odd, &data(&[("user", "bob")]), None)
+        .await
+        .unwrap();
+    let cmds = store.read_commands(odd).await.unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&cmds.curl)
+        .env("VAULT_TOKEN", bao.root_token.expose_secret())
+        .output()
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["data"]["data"]["user"], "bob", "{}", cmds.curl);
+    let table = run_read_command(&cmds.cli, bao.root_token.expose_secret());
+    assert!(table.contains("bob"), "{table}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
