@@ -260,9 +260,38 @@ pub fn parent_folder(path: &str) -> String {
     }
 }
 
+/// Adds a batch of key-name search hits to those shown, kept sorted by path (batches arrive
+/// in completion order, not path order); a path found again replaces its earlier hit.
+pub fn merge_key_hits(
+    shown: &[vaultdeck_types::KeyNameHit],
+    batch: Vec<vaultdeck_types::KeyNameHit>,
+) -> Vec<vaultdeck_types::KeyNameHit> {
+    let mut all: std::collections::BTreeMap<String, vaultdeck_types::KeyNameHit> =
+        shown.iter().map(|h| (h.path.clone(), h.clone())).collect();
+    for h in batch {
+        all.insert(h.path.clone(), h);
+    }
+    all.into_values().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_hits_stay_sorted_by_path_across_batches() {
+        use vaultdeck_types::KeyNameHit;
+        let hit = |p: &str, k: &str| KeyNameHit {
+            path: p.into(),
+            keys: vec![k.into()],
+        };
+        let first = merge_key_hits(&[], vec![hit("b/x", "pw"), hit("a/y", "pw")]);
+        let paths = |v: &[KeyNameHit]| v.iter().map(|h| h.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&first), ["a/y", "b/x"]);
+        let next = merge_key_hits(&first, vec![hit("a/a", "pw"), hit("b/x", "password")]);
+        assert_eq!(paths(&next), ["a/a", "a/y", "b/x"]);
+        assert_eq!(next[2].keys, ["password"]);
+    }
 
     #[test]
     fn each_reveal_hides_itself_and_a_new_reveal_restarts_the_timer() {

@@ -41,10 +41,8 @@ impl Reducible for Found {
         let Some(b) = batch else {
             return Rc::new(Found::default());
         };
-        let mut hits = self.hits.clone();
-        hits.extend(b.hits);
         Rc::new(Found {
-            hits,
+            hits: vaultdeck_ui::secrets_model::merge_key_hits(&self.hits, b.hits),
             progress: b.progress,
         })
     }
