@@ -7,49 +7,17 @@ use std::sync::Arc;
 
 use vaultdeck_core::capability::PolicyAdmin;
 use vaultdeck_core::connection::VaultConnection;
-use vaultdeck_core::keychain::Keychain;
-use vaultdeck_core::paths::AppPaths;
 use vaultdeck_core::policies;
 use vaultdeck_core::sessions::Deck;
 use vaultdeck_core::Connection;
-use vaultdeck_types::{
-    AuditFilter, Capability, ErrorCode, PolicyDraft, Profile, ProfileKind, VaultAuth, VaultProfile,
-};
+use vaultdeck_types::{AuditFilter, Capability, ErrorCode, PolicyDraft};
 use vaultdeck_vault::{TokenRequest, VaultClient, VaultConfig};
 
-fn root_conn() -> Connection {
-    let bao = vaultdeck_testkit::shared_openbao_dev();
-    Connection::Vault(VaultConnection::from_client(bao.client().unwrap()))
-}
+mod common;
+use common::root_conn;
 
 async fn deck() -> (tempfile::TempDir, Arc<Deck>, String) {
-    let bao = vaultdeck_testkit::shared_openbao_dev();
-    let dir = tempfile::tempdir().unwrap();
-    let deck = Arc::new(Deck::new(
-        &AppPaths::under(dir.path()),
-        Keychain::memory("test"),
-    ));
-    let p = deck
-        .save_profile(
-            Profile {
-                id: String::new(),
-                name: "dev".into(),
-                kind: ProfileKind::Vault(VaultProfile {
-                    address: bao.addr.clone(),
-                    namespace: String::new(),
-                    ca_cert: None,
-                    tls_verify: true,
-                    allow_plain_http: false,
-                    auth: VaultAuth::Token,
-                }),
-            },
-            Some(bao.root_token.clone()),
-            false,
-        )
-        .unwrap();
-    let summary = deck.connect(&p.id, None, false).await.unwrap();
-    assert!(summary.capabilities.contains(&Capability::Policies));
-    (dir, deck, p.id)
+    common::root_deck(Capability::Policies).await
 }
 
 fn draft(name: &str, text: &str) -> PolicyDraft {

@@ -11,54 +11,23 @@ use serde_json::json;
 use vaultdeck_core::audit::AuditLog;
 use vaultdeck_core::capability::SecretStore;
 use vaultdeck_core::connection::VaultConnection;
-use vaultdeck_core::keychain::Keychain;
-use vaultdeck_core::paths::AppPaths;
 use vaultdeck_core::secrets::{
     Audited, MetadataUpdate, SecretData, SecretPatch, SecretValue, VersionState,
 };
 use vaultdeck_core::sessions::Deck;
 use vaultdeck_core::Connection;
-use vaultdeck_types::{
-    AuditFilter, Capability, ErrorCode, Profile, ProfileKind, VaultAuth, VaultProfile,
-};
+use vaultdeck_types::{AuditFilter, Capability, ErrorCode};
 use vaultdeck_vault::{TokenRequest, VaultClient, VaultConfig};
+
+mod common;
+use common::root_conn;
 
 const SENTINEL: &str = "coreSECRETsentinel-51d2";
 
-fn root_conn() -> Connection {
-    let bao = vaultdeck_testkit::shared_openbao_dev();
-    Connection::Vault(VaultConnection::from_client(bao.client().unwrap()))
-}
-
 /// A deck with a saved root-token profile, connected; returns the audited store.
 async fn deck_store() -> (tempfile::TempDir, Arc<Deck>, Audited<Connection>) {
-    let bao = vaultdeck_testkit::shared_openbao_dev();
-    let dir = tempfile::tempdir().unwrap();
-    let deck = Arc::new(Deck::new(
-        &AppPaths::under(dir.path()),
-        Keychain::memory("test"),
-    ));
-    let p = deck
-        .save_profile(
-            Profile {
-                id: String::new(),
-                name: "dev".into(),
-                kind: ProfileKind::Vault(VaultProfile {
-                    address: bao.addr.clone(),
-                    namespace: String::new(),
-                    ca_cert: None,
-                    tls_verify: true,
-                    allow_plain_http: false,
-                    auth: VaultAuth::Token,
-                }),
-            },
-            Some(bao.root_token.clone()),
-            false,
-        )
-        .unwrap();
-    let summary = deck.connect(&p.id, None, false).await.unwrap();
-    assert!(summary.capabilities.contains(&Capability::Secrets));
-    let store = Audited::for_profile(&deck, &p.id).unwrap();
+    let (dir, deck, id) = common::root_deck(Capability::Secrets).await;
+    let store = Audited::for_profile(&deck, &id).unwrap();
     (dir, deck, store)
 }
 
@@ -459,6 +428,12 @@ fn run_read_command(cmd: &str, token: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs a copied curl command with `VAULT_TOKEN` set and parses its JSON answer.
+fn curl_json(cmd: &str, token: &str) -> serde_json::Value {
+    let out = run_read_command(cmd, token);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{cmd}: {e}: {out}"))
+}
+
 fn audit_details(deck: &Deck, action: &str) -> Vec<String> {
     deck.audit()
         .list(&AuditFilter {
@@ -595,13 +570,7 @@ async fn copy_as_json_is_one_audited_reveal_and_the_read_commands_work() {
         "{}",
         cmds.cli
     );
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(&cmds.curl)
-        .env("VAULT_TOKEN", bao.root_token.expose_secret())
-        .output()
-        .unwrap();
-    let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let body = curl_json(&cmds.curl, bao.root_token.expose_secret());
     assert_eq!(body["data"]["data"]["user"], "alice", "{}", cmds.curl);
     let table = run_read_command(&cmds.cli, bao.root_token.expose_secret());
     assert!(table.contains("alice"), "{table}");
@@ -613,13 +582,7 @@ async fn copy_as_json_is_one_audited_reveal_and_the_read_commands_work() {
         .await
         .unwrap();
     let cmds = store.read_commands(odd).await.unwrap();
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(&cmds.curl)
-        .env("VAULT_TOKEN", bao.root_token.expose_secret())
-        .output()
-        .unwrap();
-    let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let body = curl_json(&cmds.curl, bao.root_token.expose_secret());
     assert_eq!(body["data"]["data"]["user"], "bob", "{}", cmds.curl);
     let table = run_read_command(&cmds.cli, bao.root_token.expose_secret());
     assert!(table.contains("bob"), "{table}");
@@ -685,13 +648,7 @@ async fn nested_namespaces_are_listed_and_browsed_through_the_header() {
         cmds.cli
     );
     let bao = vaultdeck_testkit::shared_openbao_dev();
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(&cmds.curl)
-        .env("VAULT_TOKEN", bao.root_token.expose_secret())
-        .output()
-        .unwrap();
-    let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let body = curl_json(&cmds.curl, bao.root_token.expose_secret());
     assert_eq!(body["data"]["data"]["k"], "v", "{}", cmds.curl);
     let table = run_read_command(&cmds.cli, bao.root_token.expose_secret());
     assert!(table.contains("k ") && table.contains('v'), "{table}");

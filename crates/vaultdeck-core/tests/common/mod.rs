@@ -1,0 +1,52 @@
+//! Set-up shared by core's integration tests against the shared OpenBao dev server.
+
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use vaultdeck_core::connection::VaultConnection;
+use vaultdeck_core::keychain::Keychain;
+use vaultdeck_core::paths::AppPaths;
+use vaultdeck_core::sessions::Deck;
+use vaultdeck_core::Connection;
+use vaultdeck_types::{Capability, Profile, ProfileKind, VaultAuth, VaultProfile};
+
+/// A root-token connection to the shared OpenBao dev server (no deck, no audit).
+pub fn root_conn() -> Connection {
+    let bao = vaultdeck_testkit::shared_openbao_dev();
+    Connection::Vault(VaultConnection::from_client(bao.client().unwrap()))
+}
+
+/// A deck in a temporary folder (in-memory keychain) with a saved root-token profile "dev" on
+/// the shared OpenBao dev server, connected and holding `needs`; returns the folder (keep it
+/// alive), the deck and the profile id.
+pub async fn root_deck(needs: Capability) -> (tempfile::TempDir, Arc<Deck>, String) {
+    let bao = vaultdeck_testkit::shared_openbao_dev();
+    let dir = tempfile::tempdir().unwrap();
+    let deck = Arc::new(Deck::new(
+        &AppPaths::under(dir.path()),
+        Keychain::memory("test"),
+    ));
+    let p = deck
+        .save_profile(
+            Profile {
+                id: String::new(),
+                name: "dev".into(),
+                kind: ProfileKind::Vault(VaultProfile {
+                    address: bao.addr.clone(),
+                    namespace: String::new(),
+                    ca_cert: None,
+                    tls_verify: true,
+                    allow_plain_http: false,
+                    auth: VaultAuth::Token,
+                }),
+            },
+            Some(bao.root_token.clone()),
+            false,
+        )
+        .unwrap();
+    let summary = deck.connect(&p.id, None, false).await.unwrap();
+    assert!(summary.capabilities.contains(&needs), "{summary:?}");
+    (dir, deck, p.id)
+}
