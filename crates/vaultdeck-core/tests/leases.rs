@@ -79,6 +79,8 @@ fn pg_role_exists(pg: &Postgres, name: &str) -> bool {
         == "1"
 }
 
+mod common;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inventory_walks_prefixes_looks_up_and_aggregates() {
     let dev = vaultdeck_testkit::openbao_dev();
@@ -143,22 +145,12 @@ async fn inventory_walks_prefixes_looks_up_and_aggregates() {
     assert!(r.cancelled && none.is_empty());
 
     // A token without sudo on sys/leases/lookup.
-    root.write(
-        "sys/policies/acl/lease-list-nosudo",
-        &json!({"policy": "path \"sys/leases/lookup/*\" { capabilities = [\"list\"] }"}),
+    let weak = common::policy_conn(
+        &root,
+        "lease-list-nosudo",
+        "path \"sys/leases/lookup/*\" { capabilities = [\"list\"] }",
     )
-    .await
-    .unwrap();
-    let t = root
-        .create_token(&TokenRequest {
-            policies: vec!["lease-list-nosudo".into()],
-            ..TokenRequest::default()
-        })
-        .await
-        .unwrap();
-    let weak = Connection::Vault(VaultConnection::from_client(
-        root.with_token(t.client_token),
-    ));
+    .await;
     let e = leases::collect(&weak, "", &opts, &cancel)
         .await
         .unwrap_err();
@@ -440,26 +432,16 @@ async fn inventory_skips_and_counts_a_denied_sub_prefix() {
         .await
         .unwrap();
     }
-    root.write(
-        "sys/policies/acl/lease-walk-partial",
-        &json!({"policy": r#"
+    let partial = common::policy_conn(
+        &root,
+        "lease-walk-partial",
+        r#"
 path "sys/leases/lookup" { capabilities = ["list", "sudo", "update"] }
 path "sys/leases/lookup/*" { capabilities = ["list", "sudo"] }
 path "sys/leases/lookup/auth/userpass/*" { capabilities = ["deny"] }
-"#}),
+"#,
     )
-    .await
-    .unwrap();
-    let t = root
-        .create_token(&TokenRequest {
-            policies: vec!["lease-walk-partial".into()],
-            ..TokenRequest::default()
-        })
-        .await
-        .unwrap();
-    let partial = Connection::Vault(VaultConnection::from_client(
-        root.with_token(t.client_token),
-    ));
+    .await;
     let rootc = Connection::Vault(VaultConnection::from_client(root.clone()));
     let (opts, cancel) = (InventoryOptions::default(), CancellationToken::new());
 
@@ -487,25 +469,11 @@ path "sys/leases/lookup/auth/userpass/*" { capabilities = ["deny"] }
     assert_eq!(seen.len() + userpass, all.len());
 
     // The policy the error message suggests is enough to walk everything.
-    root.write(
-        "sys/policies/acl/lease-walk-hint",
-        &json!({"policy": format!(
-            "{}\npath \"sys/leases/lookup\" {{ capabilities = [\"update\"] }}",
-            leases::LEASE_LIST_POLICY
-        )}),
-    )
-    .await
-    .unwrap();
-    let h = root
-        .create_token(&TokenRequest {
-            policies: vec!["lease-walk-hint".into()],
-            ..TokenRequest::default()
-        })
-        .await
-        .unwrap();
-    let hinted = Connection::Vault(VaultConnection::from_client(
-        root.with_token(h.client_token),
-    ));
+    let hint = format!(
+        "{}\npath \"sys/leases/lookup\" {{ capabilities = [\"update\"] }}",
+        leases::LEASE_LIST_POLICY
+    );
+    let hinted = common::policy_conn(&root, "lease-walk-hint", &hint).await;
     let (everything, r) = leases::collect(&hinted, "", &opts, &cancel).await.unwrap();
     assert_eq!(r.progress.prefixes_denied, 0);
     assert!(

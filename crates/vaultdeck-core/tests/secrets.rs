@@ -17,7 +17,6 @@ use vaultdeck_core::secrets::{
 use vaultdeck_core::sessions::Deck;
 use vaultdeck_core::Connection;
 use vaultdeck_types::{AuditFilter, Capability, ErrorCode};
-use vaultdeck_vault::{TokenRequest, VaultClient, VaultConfig};
 
 mod common;
 use common::root_conn;
@@ -36,25 +35,6 @@ fn data(pairs: &[(&str, &str)]) -> SecretData {
         .iter()
         .map(|(k, v)| (k.to_string(), SecretValue::string(*v)))
         .collect()
-}
-
-async fn token_client(addr: &str, root: &VaultClient, name: &str, rules: &str) -> VaultClient {
-    root.write(
-        &format!("sys/policies/acl/{name}"),
-        &json!({ "policy": rules }),
-    )
-    .await
-    .unwrap();
-    let auth = root
-        .create_token(&TokenRequest {
-            policies: vec![name.to_owned()],
-            ..TokenRequest::default()
-        })
-        .await
-        .unwrap();
-    VaultClient::new(VaultConfig::new(addr))
-        .unwrap()
-        .with_token(auth.client_token)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -348,8 +328,7 @@ async fn denied_folder_is_permission_denied_and_empty_folder_is_empty() {
         conn.write(p, &data(&[("k", "v")]), None).await.unwrap();
     }
     let root = bao.client().unwrap();
-    let limited = token_client(
-        &bao.addr,
+    let limited = common::policy_client(
         &root,
         "core-acl",
         r#"

@@ -11,7 +11,7 @@ use vaultdeck_core::connection::VaultConnection;
 use vaultdeck_core::search::{SearchIndex, SearchQuery};
 use vaultdeck_core::walk::{self, WalkMethod, WalkOptions};
 use vaultdeck_core::Connection;
-use vaultdeck_vault::{TokenRequest, VaultClient, VaultConfig};
+use vaultdeck_vault::VaultClient;
 
 fn root_client() -> VaultClient {
     vaultdeck_testkit::shared_openbao_dev().client().unwrap()
@@ -49,26 +49,10 @@ async fn seed(prefix: &str, fan: usize, leaves: usize) -> Vec<String> {
 }
 
 async fn token(rules: &str, name: &str) -> VaultClient {
-    let r = root_client();
-    r.write(
-        &format!("sys/policies/acl/{name}"),
-        &json!({ "policy": rules }),
-    )
-    .await
-    .unwrap();
-    let auth = r
-        .create_token(&TokenRequest {
-            policies: vec![name.to_owned()],
-            ..TokenRequest::default()
-        })
-        .await
-        .unwrap();
-    VaultClient::new(VaultConfig::new(
-        &vaultdeck_testkit::shared_openbao_dev().addr,
-    ))
-    .unwrap()
-    .with_token(auth.client_token)
+    common::policy_client(&root_client(), name, rules).await
 }
+
+mod common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scan_when_allowed_and_list_gives_the_same_paths() {

@@ -50,3 +50,37 @@ pub async fn root_deck(needs: Capability) -> (tempfile::TempDir, Arc<Deck>, Stri
     assert!(summary.capabilities.contains(&needs), "{summary:?}");
     (dir, deck, p.id)
 }
+
+/// Writes ACL policy `name` with `rules` through `root` and returns a client holding a new
+/// token with only that policy (same server and namespace as `root`).
+pub async fn policy_client(
+    root: &vaultdeck_vault::VaultClient,
+    name: &str,
+    rules: &str,
+) -> vaultdeck_vault::VaultClient {
+    root.write(
+        &format!("sys/policies/acl/{name}"),
+        &serde_json::json!({ "policy": rules }),
+    )
+    .await
+    .unwrap();
+    let auth = root
+        .create_token(&vaultdeck_vault::TokenRequest {
+            policies: vec![name.to_owned()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    root.with_token(auth.client_token)
+}
+
+/// [`policy_client`] as a [`Connection`].
+pub async fn policy_conn(
+    root: &vaultdeck_vault::VaultClient,
+    name: &str,
+    rules: &str,
+) -> Connection {
+    Connection::Vault(VaultConnection::from_client(
+        policy_client(root, name, rules).await,
+    ))
+}
