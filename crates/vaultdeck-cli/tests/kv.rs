@@ -2,8 +2,7 @@
 //! from arguments, check-and-set, rollback confirmation, walk and search, namespaces, saved
 //! profiles, and the audit records the commands leave.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
@@ -16,87 +15,34 @@ fn bao() -> &'static DevServer {
     vaultdeck_testkit::shared_openbao_dev()
 }
 
+mod common;
+use common::User;
+
 /// One isolated CLI user (own HOME, config and data dirs), talking to the shared server with
 /// VAULT_ADDR / VAULT_TOKEN unless told otherwise.
-struct User {
-    dir: tempfile::TempDir,
-    env: Vec<(String, String)>,
+fn user() -> User {
+    User::with_env(vec![
+        ("VAULT_ADDR".into(), bao().addr.clone()),
+        (
+            "VAULT_TOKEN".into(),
+            bao().root_token.expose_secret().to_owned(),
+        ),
+    ])
 }
 
-impl User {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-            env: vec![
-                ("VAULT_ADDR".into(), bao().addr.clone()),
-                (
-                    "VAULT_TOKEN".into(),
-                    bao().root_token.expose_secret().to_owned(),
-                ),
-            ],
-        }
-    }
-
-    fn with_env(mut self, k: &str, v: &str) -> Self {
-        self.env.retain(|(key, _)| key != k);
-        self.env.push((k.into(), v.into()));
-        self
-    }
-
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vdeck"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("VAULTDECK_CONFIG_DIR", self.dir.path().join("config"))
-            .env("VAULTDECK_DATA_DIR", self.dir.path().join("data"))
-            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        if let Some(input) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(input.as_bytes())
-                .unwrap();
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().unwrap()
-    }
-
-    fn json(&self, args: &[&str], stdin: Option<&str>) -> Value {
-        let out = self.run(args, stdin);
-        assert!(
-            out.status.success(),
-            "vdeck {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "vdeck {args:?}: not JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stdout)
+/// The `kv.*` audit records: (action, outcome).
+fn audit_actions(u: &User) -> Vec<(String, String)> {
+    u.audit()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["action"].as_str().unwrap().starts_with("kv."))
+        .map(|v| {
+            (
+                v["action"].as_str().unwrap().to_owned(),
+                v["outcome"].as_str().unwrap().to_owned(),
             )
         })
-    }
-
-    fn audit_actions(&self) -> Vec<(String, String)> {
-        let text =
-            std::fs::read_to_string(self.dir.path().join("data/audit.jsonl")).unwrap_or_default();
-        text.lines()
-            .map(|l| serde_json::from_str::<Value>(l).unwrap())
-            .filter(|v| v["action"].as_str().unwrap().starts_with("kv."))
-            .map(|v| {
-                (
-                    v["action"].as_str().unwrap().to_owned(),
-                    v["outcome"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect()
-    }
+        .collect()
 }
 
 fn text(o: &Output) -> String {
@@ -109,10 +55,10 @@ fn text(o: &Output) -> String {
 
 #[test]
 fn put_get_patch_versions_diff_and_rollback_with_json() {
-    let u = User::new();
+    let u = user();
     let p = "secret/cli-kv/app/db";
     let w = u.json(
-        &["--json", "kv", "put", p, "--from-json-stdin"],
+        &["kv", "put", p, "--from-json-stdin"],
         Some(&json!({"user": "alice", "pass": SENTINEL, "port": 5432}).to_string()),
     );
     assert_eq!(w, json!({"path": p, "version": 1}));
@@ -132,7 +78,7 @@ fn put_get_patch_versions_diff_and_rollback_with_json() {
         String::from_utf8_lossy(&out.stdout),
         format!("{SENTINEL}\n")
     );
-    let all = u.json(&["--json", "kv", "get", p, "--reveal"], None);
+    let all = u.json(&["kv", "get", p, "--reveal"], None);
     assert_eq!(all["data"]["port"], 5432);
     assert_eq!(all["version"], 1);
 
@@ -141,7 +87,6 @@ fn put_get_patch_versions_diff_and_rollback_with_json() {
     std::fs::write(&file, "line1\nline2\n").unwrap();
     let w = u.json(
         &[
-            "--json",
             "kv",
             "put",
             p,
@@ -151,37 +96,37 @@ fn put_get_patch_versions_diff_and_rollback_with_json() {
         Some("two\n"),
     );
     assert_eq!(w["version"], 2);
-    let v2 = u.json(&["--json", "kv", "get", p, "--reveal"], None);
+    let v2 = u.json(&["kv", "get", p, "--reveal"], None);
     assert_eq!(v2["data"], json!({"pass": "two", "cert": "line1\nline2\n"}));
 
     let w = u.json(
-        &["--json", "kv", "patch", p, "host=@-", "--remove", "cert"],
+        &["kv", "patch", p, "host=@-", "--remove", "cert"],
         Some("db.internal"),
     );
     assert_eq!(w["version"], 3);
-    let versions = u.json(&["--json", "kv", "versions", p], None);
+    let versions = u.json(&["kv", "versions", p], None);
     assert_eq!(versions.as_array().unwrap().len(), 3);
     assert_eq!(versions[2]["state"], "live");
 
-    let d = u.json(&["--json", "kv", "diff", p, "1", "3"], None);
+    let d = u.json(&["kv", "diff", p, "1", "3"], None);
     assert_eq!(d["added"], json!(["host"]));
     assert_eq!(d["removed"], json!(["port", "user"]));
     assert_eq!(d["changed"], json!(["pass"]));
     assert!(d.get("values").is_none());
-    let d = u.json(&["--json", "kv", "diff", p, "1", "3", "--reveal"], None);
+    let d = u.json(&["kv", "diff", p, "1", "3", "--reveal"], None);
     assert_eq!(d["values"]["pass"], json!({"from": SENTINEL, "to": "two"}));
 
     // Rollback needs --yes without a terminal.
     let out = u.run(&["kv", "rollback", p, "1"], None);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("--yes"));
-    let r = u.json(&["--json", "kv", "rollback", p, "1", "--yes"], None);
+    let r = u.json(&["kv", "rollback", p, "1", "--yes"], None);
     assert_eq!(r["version"], 4);
-    let v4 = u.json(&["--json", "kv", "get", p, "--field", "pass"], None);
+    let v4 = u.json(&["kv", "get", p, "--field", "pass"], None);
     assert_eq!(v4["value"], SENTINEL);
 
     assert_eq!(
-        u.audit_actions(),
+        audit_actions(&u),
         [
             ("kv.write", "ok"),
             ("kv.reveal", "ok"),
@@ -198,13 +143,13 @@ fn put_get_patch_versions_diff_and_rollback_with_json() {
     );
     let audit = std::fs::read_to_string(u.dir.path().join("data/audit.jsonl")).unwrap();
     assert!(!audit.contains(SENTINEL));
-    let verify = u.json(&["--json", "audit", "verify"], None);
+    let verify = u.json(&["audit", "verify"], None);
     assert_eq!(verify["first_broken_line"], Value::Null);
 }
 
 #[test]
 fn values_in_arguments_are_refused_and_never_echoed() {
-    let u = User::new();
+    let u = user();
     let out = u.run(
         &[
             "kv",
@@ -240,10 +185,10 @@ fn values_in_arguments_are_refused_and_never_echoed() {
 
 #[test]
 fn a_stale_cas_is_a_conflict_with_exit_code_7() {
-    let u = User::new();
+    let u = user();
     let p = "secret/cli-kv/cas";
-    u.json(&["--json", "kv", "put", p, "a=@-"], Some("1"));
-    u.json(&["--json", "kv", "put", p, "a=@-"], Some("2"));
+    u.json(&["kv", "put", p, "a=@-"], Some("1"));
+    u.json(&["kv", "put", p, "a=@-"], Some("2"));
     let out = u.run(
         &["--json", "kv", "put", p, "a=@-", "--cas", "1"],
         Some(SENTINEL),
@@ -259,12 +204,9 @@ fn a_stale_cas_is_a_conflict_with_exit_code_7() {
     // --cas 0 on an existing secret conflicts too; the default cas is the current version.
     let out = u.run(&["kv", "put", p, "a=@-", "--cas", "0"], Some("x"));
     assert_eq!(out.status.code(), Some(7));
+    assert_eq!(u.json(&["kv", "put", p, "a=@-"], Some("3"))["version"], 3);
     assert_eq!(
-        u.json(&["--json", "kv", "put", p, "a=@-"], Some("3"))["version"],
-        3
-    );
-    assert_eq!(
-        u.audit_actions()
+        audit_actions(&u)
             .iter()
             .filter(|(_, o)| o == "error")
             .count(),
@@ -286,14 +228,14 @@ fn walk_prints_every_path_and_search_finds_a_deep_key() {
             .unwrap();
         }
     });
-    let u = User::new();
+    let u = user();
     let expected = [
         "secret/cli-walk/a/b/c/deep-token",
         "secret/cli-walk/a/b/y",
         "secret/cli-walk/a/x",
         "secret/cli-walk/z",
     ];
-    let arr = u.json(&["--json", "kv", "walk", "secret/cli-walk"], None);
+    let arr = u.json(&["kv", "walk", "secret/cli-walk"], None);
     assert_eq!(arr, json!(expected));
     for extra in [&[][..], &["--no-scan", "--concurrency", "2"][..]] {
         let mut args = vec!["kv", "walk", "secret/cli-walk/"];
@@ -308,21 +250,13 @@ fn walk_prints_every_path_and_search_finds_a_deep_key() {
         assert_eq!(lines, expected, "{extra:?}");
     }
     let hits = u.json(
-        &[
-            "--json",
-            "kv",
-            "search",
-            "deeptok",
-            "--mount",
-            "secret/cli-walk",
-        ],
+        &["kv", "search", "deeptok", "--mount", "secret/cli-walk"],
         None,
     );
     assert_eq!(hits[0]["path"], "secret/cli-walk/a/b/c/deep-token");
     assert!(!hits[0]["indices"].as_array().unwrap().is_empty());
     let globbed = u.json(
         &[
-            "--json",
             "kv",
             "search",
             "",
@@ -334,7 +268,7 @@ fn walk_prints_every_path_and_search_finds_a_deep_key() {
         None,
     );
     assert_eq!(globbed.as_array().unwrap().len(), 1);
-    let ls = u.json(&["--json", "kv", "ls", "secret/cli-walk"], None);
+    let ls = u.json(&["kv", "ls", "secret/cli-walk"], None);
     assert_eq!(
         ls[0],
         json!({"name": "a/", "path": "secret/cli-walk/a/", "is_folder": true})
@@ -358,22 +292,18 @@ fn honours_vault_namespace_and_saved_profiles() {
             .await
             .unwrap();
     });
-    let u = User::new().with_env("VAULT_NAMESPACE", "cli-ns");
-    assert_eq!(
-        u.json(&["--json", "kv", "walk", "kv"], None),
-        json!(["kv/team/db"])
-    );
-    let g = u.json(&["--json", "kv", "get", "kv/team/db"], None);
+    let u = user().set_env("VAULT_NAMESPACE", "cli-ns");
+    assert_eq!(u.json(&["kv", "walk", "kv"], None), json!(["kv/team/db"]));
+    let g = u.json(&["kv", "get", "kv/team/db"], None);
     assert_eq!(g["keys"]["keys"], json!(["k"]));
 
     // --profile: a saved profile whose token is in the (real) OS keychain.
     let keyring = SecretService::start();
-    let u = User::new()
-        .with_env("VAULT_TOKEN", "")
-        .with_env("DBUS_SESSION_BUS_ADDRESS", keyring.bus_address());
+    let u = user()
+        .set_env("VAULT_TOKEN", "")
+        .set_env("DBUS_SESSION_BUS_ADDRESS", keyring.bus_address());
     u.json(
         &[
-            "--json",
             "profile",
             "add",
             "--name",
@@ -386,9 +316,6 @@ fn honours_vault_namespace_and_saved_profiles() {
         ],
         Some(bao().root_token.expose_secret()),
     );
-    let ls = u.json(
-        &["--json", "kv", "ls", "kv/team", "--profile", "saved"],
-        None,
-    );
+    let ls = u.json(&["kv", "ls", "kv/team", "--profile", "saved"], None);
     assert_eq!(ls[0]["path"], "kv/team/db");
 }

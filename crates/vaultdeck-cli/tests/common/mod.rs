@@ -25,6 +25,13 @@ impl User {
         }
     }
 
+    /// The same user with `k=v` in its environment (replacing an earlier `k`).
+    pub fn set_env(mut self, k: &str, v: &str) -> Self {
+        self.env.retain(|(key, _)| key != k);
+        self.env.push((k.into(), v.into()));
+        self
+    }
+
     /// Runs `vdeck args…`, writing `stdin` (if any) to its standard input.
     pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_vdeck"));
