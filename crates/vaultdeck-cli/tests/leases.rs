@@ -1,65 +1,36 @@
 //! `vdeck lease|token|rotate` against a real OpenBao dev server with PostgreSQL dynamic
 //! credentials: JSON output, confirmation (`--yes`, no terminal), audit records.
 
-use std::process::{Command, Output, Stdio};
-
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 use vaultdeck_testkit::Postgres;
 use vaultdeck_vault::dev::DevServer;
 
-struct User {
-    dir: tempfile::TempDir,
-    addr: String,
-    token: String,
+mod common;
+use common::User;
+
+/// A CLI user talking to `dev` as root through VAULT_ADDR / VAULT_TOKEN.
+fn user(dev: &DevServer) -> User {
+    User::with_env(vec![
+        ("VAULT_ADDR".into(), dev.addr.clone()),
+        (
+            "VAULT_TOKEN".into(),
+            dev.root_token.expose_secret().to_owned(),
+        ),
+    ])
 }
 
-impl User {
-    fn new(dev: &DevServer) -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-            addr: dev.addr.clone(),
-            token: dev.root_token.expose_secret().to_owned(),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_vdeck"))
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("VAULTDECK_CONFIG_DIR", self.dir.path().join("config"))
-            .env("VAULTDECK_DATA_DIR", self.dir.path().join("data"))
-            .env("VAULT_ADDR", &self.addr)
-            .env("VAULT_TOKEN", &self.token)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "vdeck {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    fn audit_actions(&self) -> Vec<String> {
-        std::fs::read_to_string(self.dir.path().join("data/audit.jsonl"))
-            .unwrap_or_default()
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<Value>(l).unwrap()["action"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned()
-            })
-            .collect()
-    }
+/// The actions of the audit records, oldest first.
+fn audit_actions(u: &User) -> Vec<String> {
+    u.audit()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["action"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
 }
 
 fn rt() -> tokio::runtime::Runtime {
@@ -113,22 +84,22 @@ fn lease_token_and_rotate_commands() {
             .unwrap();
         c.write("transit/keys/app", &json!({})).await.unwrap();
     });
-    let u = User::new(&dev);
+    let u = user(&dev);
 
-    let ls = u.json(&["--json", "lease", "ls", "database/"]);
+    let ls = u.json(&["lease", "ls", "database/"], None);
     assert_eq!(ls["leases"].as_array().unwrap().len(), 3);
     assert_eq!(ls["dashboard"]["per_role"]["database/creds/ro"], 3);
     assert_eq!(ls["dashboard"]["expiring_24h"], 3);
 
     let lease = &users[0].0;
-    let l = u.json(&["--json", "lease", "lookup", lease]);
+    let l = u.json(&["lease", "lookup", lease], None);
     assert_eq!(l["id"], lease.as_str());
-    let r = u.json(&["--json", "lease", "renew", lease, "--increment", "36000"]);
+    let r = u.json(&["lease", "renew", lease, "--increment", "36000"], None);
     assert_eq!(r["capped"], true);
     assert!(r["warnings"][0].as_str().unwrap().contains("capped"));
 
     // No terminal and no --yes: refused, nothing revoked.
-    let out = u.run(&["lease", "revoke-prefix", "database/creds/ro"]);
+    let out = u.run(&["lease", "revoke-prefix", "database/creds/ro"], None);
     assert_eq!(out.status.code(), Some(2));
     let count = |u: &str| {
         pg.psql(&format!(
@@ -137,20 +108,17 @@ fn lease_token_and_rotate_commands() {
         .unwrap()
     };
     assert_eq!(count(&users[0].1), "1");
-    let r = u.json(&[
-        "--json",
-        "lease",
-        "revoke-prefix",
-        "database/creds/ro",
-        "--yes",
-    ]);
+    let r = u.json(
+        &["lease", "revoke-prefix", "database/creds/ro", "--yes"],
+        None,
+    );
     assert_eq!(r["previewed"], 3);
     for (_, name) in &users {
         assert_eq!(count(name), "0");
     }
 
     // Tokens.
-    let toks = u.json(&["--json", "token", "ls", "--root"]);
+    let toks = u.json(&["token", "ls", "--root"], None);
     assert!(!toks.as_array().unwrap().is_empty());
     let made = rt
         .block_on(c.create_token(&vaultdeck_vault::TokenRequest {
@@ -159,18 +127,12 @@ fn lease_token_and_rotate_commands() {
             ..Default::default()
         }))
         .unwrap();
-    let found = u.json(&["--json", "token", "ls", "--filter", "cli-victim"]);
+    let found = u.json(&["token", "ls", "--filter", "cli-victim"], None);
     assert_eq!(found[0]["accessor"], made.accessor.as_str());
-    let out = u.run(&["token", "revoke-accessor", &made.accessor]);
+    let out = u.run(&["token", "revoke-accessor", &made.accessor], None);
     assert_eq!(out.status.code(), Some(2));
-    u.json(&[
-        "--json",
-        "token",
-        "revoke-accessor",
-        &made.accessor,
-        "--yes",
-    ]);
-    let out = u.run(&["token", "lookup", &made.accessor]);
+    u.json(&["token", "revoke-accessor", &made.accessor, "--yes"], None);
+    let out = u.run(&["token", "lookup", &made.accessor], None);
     assert_eq!(
         out.status.code(),
         Some(5),
@@ -179,42 +141,42 @@ fn lease_token_and_rotate_commands() {
     );
 
     // Rotations.
-    let k = u.json(&["--json", "rotate", "transit", "transit", "app"]);
+    let k = u.json(&["rotate", "transit", "transit", "app"], None);
     assert_eq!(k["latest_version"], 2);
-    let k = u.json(&[
-        "--json",
-        "rotate",
-        "transit",
-        "transit",
-        "app",
-        "--min-decryption-version",
-        "2",
-    ]);
+    let k = u.json(
+        &[
+            "rotate",
+            "transit",
+            "transit",
+            "app",
+            "--min-decryption-version",
+            "2",
+        ],
+        None,
+    );
     assert_eq!(k["min_decryption_version"], 2);
-    let keys = u.json(&["--json", "rotate", "transit-keys", "transit"]);
+    let keys = u.json(&["rotate", "transit-keys", "transit"], None);
     assert_eq!(keys[0]["decrypt_versions"], json!([2]));
     rt.block_on(c.write(
         "secret/data/cli/app",
         &json!({"data": {"pass": "old", "user": "u"}}),
     ))
     .unwrap();
-    let r = u.json(&[
-        "--json",
-        "rotate",
-        "kv",
-        "secret/cli/app",
-        "--key",
-        "pass",
-        "--yes",
-    ]);
+    let r = u.json(
+        &["rotate", "kv", "secret/cli/app", "--key", "pass", "--yes"],
+        None,
+    );
     assert_eq!(r["version"], 2);
     assert!(!String::from_utf8_lossy(
-        &u.run(&["rotate", "kv", "secret/cli/app", "--key", "pass", "--yes"])
-            .stdout
+        &u.run(
+            &["rotate", "kv", "secret/cli/app", "--key", "pass", "--yes"],
+            None
+        )
+        .stdout
     )
     .contains("old"));
 
-    let actions = u.audit_actions();
+    let actions = audit_actions(&u);
     for a in [
         "lease.renew",
         "lease.revoke_prefix",
