@@ -64,4 +64,12 @@ if [ "$("$TOOLS/venv/bin/pip" show azure-keyvault-secrets 2>/dev/null | awk '/^V
     'azure-keyvault-keys==4.11.3' 'azure-keyvault-certificates==4.12.0' 'azure-identity==1.27.0' \
     'azure-core==1.41.0'
 fi
+# Microsoft's Azure CLI, in its own venv (it pins azure-core 1.39.0 and azure-keyvault-secrets
+# 4.7.0, older than the SDK above): the real `az` behind
+# Azure-CLI sign-in (crates/vaultdeck-cli/tests/az_cli_login.rs). About 730 MB, ~1.5 min.
+if [ "$("$TOOLS/azcli-venv/bin/pip" show azure-cli 2>/dev/null | awk '/^Version:/{print $2}')" != "2.91.0" ]; then
+  say "pip: installing the Azure CLI (azure-cli 2.91.0) into $TOOLS/azcli-venv"
+  [ -x "$TOOLS/azcli-venv/bin/pip" ] || python3 -m venv "$TOOLS/azcli-venv"
+  "$TOOLS/azcli-venv/bin/pip" install -q --disable-pip-version-check 'azure-cli==2.91.0'
+fi
 say "setup complete"

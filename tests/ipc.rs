@@ -96,11 +96,14 @@ fn args_for(cmd: &str) -> Value {
         c if c.starts_with("az_") => json!({"profile_id": "no-such-profile", "name": "s",
             "version": null, "confirm_name": "s", "value": "v", "from_version": "v1",
             "policy": {"expiry_time": "P1Y", "actions": [], "created": null, "updated": null},
-            "spec": {"kty": "rsa", "size": 2048}, "path": "/nonexistent/vaultdeck-ipc-test"}),
+            "spec": {"kty": "rsa", "size": 2048}, "path": "/nonexistent/vaultdeck-ipc-test",
+            "job_id": "j-az", "enabled": true}),
         c if c.starts_with("aws_") => json!({"profile_id": "no-such-profile", "secret": "s",
             "name": "s", "value": "v", "target_version": "v1", "text": "{}",
             "mode": {"mode": "force"}, "confirm_name": "s", "from_version": "v1",
-            "to_version": "v2", "description": "d"}),
+            "to_version": "v2", "description": "d", "job_id": "j-aws", "kms_key_id": "alias/k",
+            "lambda_arn": "arn:aws:lambda:us-east-1:123456789012:function:r",
+            "schedule": {"automatically_after_days": 30}}),
         "cancel_job" => json!({"job_id": "j1"}),
         "start_lease_scan" => {
             json!({"profile_id": "no-such-profile", "prefix": "", "job_id": "j2"})
@@ -114,7 +117,9 @@ fn args_for(cmd: &str) -> Value {
             json!({"profile_id": "no-such-profile", "lease_id": "database/creds/readonly/x"})
         }
         "list_tokens" => json!({"profile_id": "no-such-profile"}),
-        "list_db_rotation_targets" | "list_transit_keys" => profile_ref,
+        "list_db_rotation_targets" | "list_transit_keys" | "list_cloud_rotation_targets" => {
+            profile_ref
+        }
         "get_kv_rotation_target" => json!({"profile_id": "no-such-profile", "path": "secret/a"}),
         "rotate_db_root" => json!({"profile_id": "no-such-profile", "connection": "pg",
             "confirm_connection": "pg"}),
@@ -406,4 +411,202 @@ fn issued_passwords_not_held_are_a_clear_not_found_and_audited() {
         .filter(|e| e["action"] == "creds.reveal" && e["target"] == lease)
         .count();
     assert_eq!(reveals, 2, "{audit}");
+}
+
+/// AWS (issue #7): the streamed `aws_list_secrets` fills the same search index the Vault
+/// explorer's `search_secrets` reads (keyed by the profile id), so fuzzy search works on AWS
+/// names; a listing without filters replaces the names indexed before, a filtered one only
+/// adds. Against a real moto server.
+#[test]
+fn aws_listing_fills_the_shared_search_index() {
+    let moto = vaultdeck_testkit::Moto::start();
+    let h = harness();
+    let main = h.window("main");
+    let saved = invoke(
+        &main,
+        "save_profile",
+        json!({"profile": {"id": "", "name": "moto", "kind": {"provider": "aws",
+            "region": "us-east-1", "access_key_id": "AKIDIPC", "endpoint_url": moto.endpoint()}},
+            "credential": "ipc-secret-key"}),
+    )
+    .unwrap();
+    let id = saved["id"].as_str().unwrap().to_owned();
+    invoke(&main, "connect", json!({"profile_id": id})).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sdk = rt.block_on(async {
+        vaultdeck_aws::AwsClient::connect(&vaultdeck_aws::AwsSettings {
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(moto.endpoint()),
+            keys: Some(vaultdeck_aws::StaticKeys {
+                access_key_id: "AKIDSEED".into(),
+                secret_access_key: secrecy::SecretString::from("seed".to_owned()),
+                session_token: None,
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+    });
+    let names = [
+        "prod/db-password",
+        "prod/api-key",
+        "staging/db-password",
+        "dev/cache-token",
+        "preview/db-host",
+    ];
+    for n in names {
+        rt.block_on(sdk.create(vaultdeck_aws::NewSecret {
+            name: n.into(),
+            value: Some(vaultdeck_aws::SecretPayload::string("v")),
+            ..Default::default()
+        }))
+        .unwrap();
+    }
+    let list = |filter: Value| {
+        invoke(
+            &main,
+            "aws_list_secrets",
+            json!({"profile_id": id, "job_id": "ipc-aws-list", "page_size": 2,
+                "filter": filter}),
+        )
+        .unwrap()
+    };
+    let search = |text: &str| -> Vec<String> {
+        let r = invoke(
+            &main,
+            "search_secrets",
+            json!({"profile_id": id, "query": {"text": text}}),
+        )
+        .unwrap();
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["path"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let report = list(json!({}));
+    assert_eq!(report["count"], 5, "{report}");
+    assert_eq!(report["pages"], 3, "{report}");
+    assert_eq!(report["cancelled"], false, "{report}");
+    // "prdb" is a fuzzy match of prod/db-password (and of preview/db-host), not of the others.
+    let hits = search("prdb");
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("prod/db-password"),
+        "{hits:?}"
+    );
+    assert!(
+        !hits
+            .iter()
+            .any(|h| h.starts_with("staging/") || h.starts_with("dev/")),
+        "{hits:?}"
+    );
+
+    // A secret deleted on the server disappears from the index at the next full listing.
+    rt.block_on(sdk.delete("prod/db-password", vaultdeck_types::AwsDeleteMode::Force))
+        .unwrap();
+    // A filtered listing only adds: the deleted name is still indexed.
+    let report = list(json!({"name_prefix": "staging/"}));
+    assert_eq!(report["count"], 1, "{report}");
+    assert!(search("prdb").contains(&"prod/db-password".to_owned()));
+    let report = list(json!({}));
+    assert_eq!(report["count"], 4, "{report}");
+    let hits = search("prdb");
+    assert!(!hits.contains(&"prod/db-password".to_owned()), "{hits:?}");
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("preview/db-host"),
+        "{hits:?}"
+    );
+    // The job is gone once the listing has ended: cancelling it is a no-op.
+    assert_eq!(
+        invoke(&main, "cancel_job", json!({"job_id": "ipc-aws-list"})).unwrap(),
+        json!(false)
+    );
+}
+
+/// Azure (issue #8): `az_list_secrets` streams every page (the test server sends an empty page
+/// with a nextLink before each continuation) and fills the explorer's search index keyed by the
+/// profile id; a new listing replaces the names indexed before. Against the Key Vault test
+/// server, through a saved client-secret profile.
+#[test]
+fn azure_listing_streams_pages_and_fills_the_shared_search_index() {
+    let kv = vaultdeck_testkit::AzureKeyVault::start();
+    let h = harness();
+    let main = h.window("main");
+    let saved = invoke(
+        &main,
+        "save_profile",
+        json!({"profile": {"id": "", "name": "kv-ipc", "kind": {"provider": "azure",
+            "vault_url": kv.vault_url(), "tenant_id": kv.tenant_id(), "client_id": kv.client_id(),
+            "auth": "client_secret", "authority_host": kv.authority_host(),
+            "ca_bundle": kv.ca_pem_path().display().to_string()}},
+            "credential": secrecy::ExposeSecret::expose_secret(&kv.client_secret())}),
+    )
+    .unwrap();
+    let id = saved["id"].as_str().unwrap().to_owned();
+    invoke(&main, "connect", json!({"profile_id": id})).unwrap();
+    let mut names: Vec<String> = (0..27).map(|i| format!("svc-{i:02}-token")).collect();
+    names.extend(["prod-db-password", "prod-api-key", "staging-db-password"].map(String::from));
+    for n in &names {
+        invoke(
+            &main,
+            "az_set_secret",
+            json!({"profile_id": id, "name": n, "value": "v"}),
+        )
+        .unwrap();
+    }
+    let list = || {
+        invoke(
+            &main,
+            "az_list_secrets",
+            json!({"profile_id": id, "job_id": "ipc-az-list"}),
+        )
+        .unwrap()
+    };
+    let search = |text: &str| -> Vec<String> {
+        let r = invoke(
+            &main,
+            "search_secrets",
+            json!({"profile_id": id, "query": {"text": text}}),
+        )
+        .unwrap();
+        r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["path"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // 30 secrets, 25 per page: page 1, an empty page, page 2.
+    let report = list();
+    assert_eq!(report["progress"]["count"], 30, "{report}");
+    assert_eq!(report["progress"]["pages"], 3, "{report}");
+    assert_eq!(report["progress"]["empty_pages"], 1, "{report}");
+    assert_eq!(report["cancelled"], false, "{report}");
+    let hits = search("prdbpw");
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("prod-db-password"),
+        "{hits:?}"
+    );
+    assert!(!hits.iter().any(|h| h.starts_with("svc-")), "{hits:?}");
+
+    // A secret deleted on the server leaves the index at the next listing (names replaced).
+    invoke(
+        &main,
+        "az_delete_secret",
+        json!({"profile_id": id, "name": "prod-db-password"}),
+    )
+    .unwrap();
+    assert_eq!(
+        search("prdbpw").first().map(String::as_str),
+        Some("prod-db-password")
+    );
+    let report = list();
+    assert_eq!(report["progress"]["count"], 29, "{report}");
+    let hits = search("db-password");
+    assert!(!hits.contains(&"prod-db-password".to_owned()), "{hits:?}");
+    assert!(hits.contains(&"staging-db-password".to_owned()), "{hits:?}");
 }

@@ -3,18 +3,23 @@
 //! `aws_reveal_value`, as a [`RevealedValue`] that the page hides after the reveal timeout.
 
 use secrecy::{ExposeSecret, SecretString};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
-use vaultdeck_core::aws::{AwsAudited, NewSecret, SecretPayload, VersionSelector};
+use tokio_util::sync::CancellationToken;
+use vaultdeck_core::aws::{
+    list_streamed, AwsAudited, NewSecret, RotationSchedule, SecretPayload, VersionSelector,
+};
 use vaultdeck_types::{
     AwsCallerIdentity, AwsCopied, AwsCreateArgs, AwsDeleteArgs, AwsDeleteMode, AwsDeleteOutcome,
-    AwsDiffArgs, AwsListArgs, AwsPolicyArgs, AwsPolicyReport, AwsPutArgs, AwsRevealArgs,
-    AwsRevealed, AwsRollbackArgs, AwsRollbackPlan, AwsRotateArgs, AwsRotationOutcome,
-    AwsSecretDetail, AwsSecretRef, AwsSecretSummary, AwsUpdateMetaArgs, AwsVersionDiff,
-    AwsWriteOutcome, ErrorCode, IpcError, ProfileRef, RevealedValue,
+    AwsDiffArgs, AwsEnableRotationArgs, AwsKmsArgs, AwsListArgs, AwsListBatch, AwsListReport,
+    AwsPolicyArgs, AwsPolicyReport, AwsPutArgs, AwsRevealArgs, AwsRevealed, AwsRollbackArgs,
+    AwsRollbackPlan, AwsRotateArgs, AwsRotationOutcome, AwsSecretDetail, AwsSecretRef,
+    AwsUpdateMetaArgs, AwsVersionDiff, AwsWriteOutcome, ErrorCode, IpcError, ProfileRef,
+    RevealedValue,
 };
 
 use super::CmdResult;
-use crate::state::AppState;
+use crate::state::{lock, AppState};
 
 fn aws(state: &AppState, profile_id: &str) -> CmdResult<AwsAudited> {
     Ok(AwsAudited::for_profile(&state.deck, profile_id)?)
@@ -34,14 +39,43 @@ pub async fn aws_caller_identity(
     conn.aws()?.client().caller_identity().await.map_err(err)
 }
 
-/// Every secret matching the filter (all pages).
+/// Lists the secrets matching the filter; every page goes through `on_batch` as it arrives
+/// and its names into the profile's search index (the one `search_secrets` reads; an AWS
+/// profile never browses a Vault namespace, so the key is the profile id, as `index_key` in
+/// `secrets.rs` makes it). A listing without filters replaces the names indexed before.
+/// Cancel with `cancel_job`.
 #[tauri::command]
 pub async fn aws_list_secrets(
     state: State<'_, AppState>,
     args: AwsListArgs,
-) -> CmdResult<Vec<AwsSecretSummary>> {
+    on_batch: Channel<AwsListBatch>,
+) -> CmdResult<AwsListReport> {
     let a = aws(&state, &args.profile_id)?;
-    a.client().list_all(&args.filter).await.map_err(err)
+    let cancel = CancellationToken::new();
+    if !args.job_id.is_empty() {
+        lock(&state.jobs).insert(args.job_id.clone(), cancel.clone());
+    }
+    let key = args.profile_id.clone();
+    {
+        let mut all = lock(&state.search);
+        let index = all.entry(key.clone()).or_default();
+        if args.filter.is_unfiltered() {
+            index.clear();
+        }
+    }
+    let r = list_streamed(a.client(), &args.filter, args.page_size, &cancel, |batch| {
+        if let Some(index) = lock(&state.search).get_mut(&key) {
+            index.extend(batch.secrets.iter().map(|s| s.name.clone()));
+        }
+        if let Err(e) = on_batch.send(batch) {
+            tracing::warn!(error = %e, "could not send a page of AWS secrets to the UI");
+        }
+    })
+    .await;
+    if !args.job_id.is_empty() {
+        lock(&state.jobs).remove(&args.job_id);
+    }
+    Ok(r?)
 }
 
 /// A secret's detail (no value).
@@ -245,6 +279,59 @@ pub async fn aws_rotate_now(
     Ok(aws(&state, &args.profile_id)?
         .rotate_now(&args.secret)
         .await?)
+}
+
+/// Turns on Lambda rotation after checking the ARN and the schedule (audited); the refreshed
+/// detail. The service's error (e.g. an unknown Lambda) is returned as is.
+#[tauri::command]
+pub async fn aws_enable_rotation(
+    state: State<'_, AppState>,
+    args: AwsEnableRotationArgs,
+) -> CmdResult<AwsSecretDetail> {
+    let a = aws(&state, &args.profile_id)?;
+    let s = args.schedule;
+    let schedule = RotationSchedule {
+        automatically_after_days: s.automatically_after_days,
+        schedule_expression: s.schedule_expression,
+        duration: s.duration,
+    };
+    a.enable_rotation(
+        &args.secret,
+        &args.lambda_arn,
+        &schedule,
+        args.rotate_immediately,
+    )
+    .await?;
+    a.client().describe(&args.secret).await.map_err(err)
+}
+
+/// Turns rotation off (audited); the refreshed detail.
+#[tauri::command]
+pub async fn aws_disable_rotation(
+    state: State<'_, AppState>,
+    args: AwsSecretRef,
+) -> CmdResult<AwsSecretDetail> {
+    let a = aws(&state, &args.profile_id)?;
+    a.disable_rotation(&args.secret).await?;
+    a.client().describe(&args.secret).await.map_err(err)
+}
+
+/// Changes the KMS key new versions are encrypted with (audited); the refreshed detail.
+#[tauri::command]
+pub async fn aws_update_kms_key(
+    state: State<'_, AppState>,
+    args: AwsKmsArgs,
+) -> CmdResult<AwsSecretDetail> {
+    let key = args.kms_key_id.trim();
+    if key.is_empty() {
+        return Err(IpcError::new(
+            ErrorCode::InvalidInput,
+            "type a KMS key id, key ARN or alias (alias/NAME); nothing was changed",
+        ));
+    }
+    let a = aws(&state, &args.profile_id)?;
+    a.update(&args.secret, None, Some(key)).await?;
+    a.client().describe(&args.secret).await.map_err(err)
 }
 
 /// The resource policy, if any.

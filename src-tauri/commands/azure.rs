@@ -2,8 +2,12 @@
 //! audited through [`AzureAudited`]); values cross to the UI only from `az_reveal_secret`, as a
 //! [`RevealedValue`].
 
+use std::ops::ControlFlow;
+
 use secrecy::ExposeSecret;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
+use tokio_util::sync::CancellationToken;
 use vaultdeck_core::azure::AzureAudited;
 use vaultdeck_types::{
     AzCertificateProps, AzCopiedSecret, AzDeletedSecret, AzDeviceCodePrompt, AzKeyProps,
@@ -11,11 +15,14 @@ use vaultdeck_types::{
     AzRotationPolicyArgs, AzSecretProps, AzSecretRefArgs, AzSetSecretArgs, IpcError, ProfileRef,
     RevealedValue,
 };
+use vaultdeck_types::{
+    AzKeyEnabledArgs, AzListProgress, AzListReport, AzListSecretsArgs, AzSecretPage,
+};
 
 use super::secrets::{copy_then_clear, timeouts};
 
 use super::CmdResult;
-use crate::state::AppState;
+use crate::state::{lock, AppState};
 
 fn az(state: &AppState, profile_id: &str) -> CmdResult<AzureAudited> {
     Ok(AzureAudited::for_profile(&state.deck, profile_id)?)
@@ -25,17 +32,52 @@ fn err(e: vaultdeck_azure::Error) -> IpcError {
     IpcError::from(vaultdeck_core::Error::from(e))
 }
 
-/// Every secret (all pages).
+/// Every secret, streamed page by page through `on_batch` (empty pages too, so progress
+/// moves) and into the profile's search index (the explorer's index, keyed by the profile id;
+/// the profile's previous names are replaced). Cancel with `cancel_job`.
 #[tauri::command]
 pub async fn az_list_secrets(
     state: State<'_, AppState>,
-    args: ProfileRef,
-) -> CmdResult<Vec<AzSecretProps>> {
-    az(&state, &args.profile_id)?
-        .vault()
-        .list_secrets_all()
-        .await
-        .map_err(err)
+    args: AzListSecretsArgs,
+    on_batch: Channel<AzSecretPage>,
+) -> CmdResult<AzListReport> {
+    let vault = az(&state, &args.profile_id)?.vault().clone();
+    let cancel = CancellationToken::new();
+    lock(&state.jobs).insert(args.job_id.clone(), cancel.clone());
+    let r = stream_secret_list(&state, &vault, &args.profile_id, &cancel, &on_batch).await;
+    lock(&state.jobs).remove(&args.job_id);
+    r
+}
+
+async fn stream_secret_list(
+    state: &AppState,
+    vault: &vaultdeck_azure::AzureVault,
+    index_key: &str,
+    cancel: &CancellationToken,
+    on_batch: &Channel<AzSecretPage>,
+) -> CmdResult<AzListReport> {
+    lock(&state.search)
+        .entry(index_key.to_owned())
+        .or_default()
+        .clear();
+    let last = std::sync::Mutex::new(AzListProgress::default());
+    let on_page = |secrets: Vec<AzSecretProps>, progress: AzListProgress| {
+        if cancel.is_cancelled() {
+            return ControlFlow::Break(());
+        }
+        *lock(&last) = progress;
+        if let Some(index) = lock(&state.search).get_mut(index_key) {
+            index.extend(secrets.iter().map(|s| s.name.clone()));
+        }
+        if let Err(e) = on_batch.send(AzSecretPage { secrets, progress }) {
+            tracing::warn!(error = %e, "could not send a page of secrets to the UI");
+        }
+        ControlFlow::Continue(())
+    };
+    tokio::select! {
+        r = vault.list_secrets_paged(on_page) => r.map_err(err),
+        () = cancel.cancelled() => Ok(AzListReport { progress: *lock(&last), cancelled: true }),
+    }
 }
 
 /// The device-code prompt of the profile's sign-in in progress (polled by the Azure screen
@@ -155,15 +197,16 @@ pub async fn az_rollback_secret(
         .await?)
 }
 
-/// Soft-deletes a secret (audited).
+/// Soft-deletes a secret (audited), then waits (like the SDKs' delete poller) until the
+/// service shows it in the deleted collection, so a reload lists it there.
 #[tauri::command]
 pub async fn az_delete_secret(
     state: State<'_, AppState>,
     args: AzNameArgs,
 ) -> CmdResult<AzDeletedSecret> {
-    Ok(az(&state, &args.profile_id)?
-        .delete_secret(&args.name)
-        .await?)
+    let a = az(&state, &args.profile_id)?;
+    let d = a.delete_secret(&args.name).await?;
+    Ok(a.vault().wait_secret_deleted(&args.name).await.unwrap_or(d))
 }
 
 /// Recovers a soft-deleted secret (audited).
@@ -267,7 +310,18 @@ pub async fn az_create_key(
     args: vaultdeck_types::AzCreateKeyArgs,
 ) -> CmdResult<AzKeyProps> {
     Ok(az(&state, &args.profile_id)?
-        .create_key(&args.name, &args.spec, &Default::default())
+        .create_key(&args.name, &args.spec, &args.tags)
+        .await?)
+}
+
+/// Enables or disables one key version (or the latest; audited as `az.key.update`).
+#[tauri::command]
+pub async fn az_set_key_enabled(
+    state: State<'_, AppState>,
+    args: AzKeyEnabledArgs,
+) -> CmdResult<AzKeyProps> {
+    Ok(az(&state, &args.profile_id)?
+        .set_key_enabled(&args.name, args.version.as_deref(), args.enabled)
         .await?)
 }
 

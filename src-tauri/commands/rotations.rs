@@ -1,6 +1,8 @@
 //! Rotations screen commands: targets with health, the single audited rotations, and bulk
 //! plans (dry run, a run streaming per-step results through `on_batch`, cancelable with
-//! `cancel_job`, and the report export). Each delegates to `vaultdeck_core::rotations`.
+//! `cancel_job`, and the report export; Vault steps on the plan's connection, AWS / Azure steps
+//! on the connection each names), and the cloud targets of an open AWS or Azure connection.
+//! Each delegates to `vaultdeck_core::rotations`.
 
 use std::time::Instant;
 
@@ -11,10 +13,11 @@ use vaultdeck_core::leases::{AuditTo, OffsetDateTime};
 use vaultdeck_core::rotations;
 use vaultdeck_core::secrets::Audited;
 use vaultdeck_types::{
-    DbTargets, DbTargetsArgs, ExportRotationReportArgs, KvRotated, KvTarget, KvTargetArgs,
-    PlanPreview, PreviewPlanArgs, RotateDbRootArgs, RotateKvValueArgs, RotateStaticRoleArgs,
-    RotateTransitKeyArgs, RotationReportFiles, RotationRunReport, RunPlanArgs, StepResult,
-    TransitKeyTarget, TransitMinVersionsArgs, TransitTargets, TransitTargetsArgs,
+    CloudTargets, CloudTargetsArgs, DbTargets, DbTargetsArgs, ExportRotationReportArgs, KvRotated,
+    KvTarget, KvTargetArgs, PlanPreview, PreviewPlanArgs, RotateDbRootArgs, RotateKvValueArgs,
+    RotateStaticRoleArgs, RotateTransitKeyArgs, RotationReportFiles, RotationRunReport,
+    RunPlanArgs, StepResult, TransitKeyTarget, TransitMinVersionsArgs, TransitTargets,
+    TransitTargetsArgs,
 };
 
 use super::CmdResult;
@@ -137,8 +140,10 @@ pub async fn preview_rotation_plan(args: PreviewPlanArgs) -> CmdResult<PlanPrevi
     Ok(rotations::preview(&args.plan))
 }
 
-/// Runs a plan step by step; each result streams through `on_batch` as it finishes. Database
-/// root steps need their connection names typed. Cancel with `cancel_job`.
+/// Runs a plan step by step; each result streams through `on_batch` as it finishes. Vault
+/// steps run on `profile_id` (which must then be an open Vault connection); each AWS / Azure
+/// step on the connection it names (a closed one fails that step alone). Database root steps
+/// need their connection names typed. Cancel with `cancel_job`.
 #[tauri::command]
 pub async fn run_rotation_plan(
     state: State<'_, AppState>,
@@ -146,30 +151,26 @@ pub async fn run_rotation_plan(
     on_batch: Channel<StepResult>,
 ) -> CmdResult<RotationRunReport> {
     rotations::check_plan(&args.plan, &args.confirm_db_roots)?;
-    let conn = state.deck.connection(&args.profile_id)?;
-    let store = Audited::for_profile(&state.deck, &args.profile_id)?;
-    let target = state
-        .deck
-        .profile(&args.profile_id)
-        .map(|p| p.name)
-        .unwrap_or_else(|_| args.profile_id.clone());
+    let vault = rotations::plan_vault(&state.deck, &args.profile_id, &args.plan)?;
+    let target = rotations::plan_target_label(&state.deck, &args.profile_id, &args.plan);
     let cancel = CancellationToken::new();
     lock(&state.jobs).insert(args.job_id.clone(), cancel.clone());
     let (started, clock) = (OffsetDateTime::now_utc(), Instant::now());
-    let a = audit(&state, &args.profile_id);
-    let results = rotations::execute_plan(
-        &conn,
-        &store,
-        a,
-        &args.plan,
-        args.stop_on_error,
-        &cancel,
-        |r| {
-            if let Err(e) = on_batch.send(r.clone()) {
-                tracing::warn!(error = %e, "could not send a rotation step result to the UI");
-            }
-        },
-    )
+    // A cloud-only plan has no Vault profile: its record names the connections it ran on.
+    let audit_profile = match args.profile_id.as_str() {
+        "" => target.clone(),
+        id => id.to_owned(),
+    };
+    let a = audit(&state, &audit_profile);
+    let conns = rotations::PlanConnections {
+        vault: vault.as_ref().map(|(c, s)| (c, s)),
+        deck: Some(&*state.deck),
+    };
+    let results = rotations::execute_plan(conns, a, &args.plan, args.stop_on_error, &cancel, |r| {
+        if let Err(e) = on_batch.send(r.clone()) {
+            tracing::warn!(error = %e, "could not send a rotation step result to the UI");
+        }
+    })
     .await;
     lock(&state.jobs).remove(&args.job_id);
     let elapsed = clock.elapsed().as_millis() as u64;
@@ -177,6 +178,17 @@ pub async fn run_rotation_plan(
     Ok(rotations::run_report(
         target, started, elapsed, stop, cancelled, results,
     ))
+}
+
+/// An open AWS or Azure connection's rotatable secrets and keys with health (names only).
+#[tauri::command]
+pub async fn list_cloud_rotation_targets(
+    state: State<'_, AppState>,
+    args: CloudTargetsArgs,
+) -> CmdResult<CloudTargets> {
+    let now = OffsetDateTime::now_utc();
+    let (deck, id) = (&state.deck, &args.profile_id);
+    Ok(rotations::cloud_targets(deck, id, now, args.max_age_days).await?)
 }
 
 /// Writes a run report as Markdown + JSON into the chosen folder (or the data folder's

@@ -5,6 +5,11 @@
 //! after a preview, rotates it client-side and reveals the new value. Every change is checked
 //! on the server through the SDK. Ends with the leak check: no seeded value and not the secret
 //! access key in anything the app wrote or printed. Screenshots: target/e2e-shots/aws-*.png.
+//!
+//! Also (issue #7, session 3): the list streamed page by page with a "listed N…" progress
+//! behind a slow link to moto, and cancelled mid-way; the explorer's fuzzy search box on AWS
+//! names ("prdb" opens prod/db-password); the "New secret" form (a duplicate name keeps the
+//! draft); Lambda rotation enable / rotate now / disable as moto answers them; the KMS change.
 
 use serde_json::{json, Value};
 use vaultdeck_aws::{
@@ -12,6 +17,7 @@ use vaultdeck_aws::{
 };
 
 use super::harness::{assert_no_leak, AppSession, Display};
+use super::secrets::SlowLink;
 use super::{new_profile, save_and_connect};
 
 const KEY_SENTINEL: &str = "e2eAWSsecretKEY-sentinel-4c1d";
@@ -20,6 +26,11 @@ const V2: &str = "second-e2eAWSvalue-sentinel-2";
 const V3: &str = "third-e2eAWSvalue-sentinel-3";
 const SECRET: &str = "e2e/db";
 const SECRET2: &str = "e2e/app";
+const FOUND: &str = "prod/db-password";
+const BULK: usize = 250;
+const CREATED: &str = "e2e/created";
+const CREATED_VALUE: &str = "created-e2eAWSvalue-sentinel-4";
+const LAMBDA: &str = "arn:aws:lambda:eu-west-1:123456789012:function:e2e-rotator";
 const J1: &str = r#"{"user":"app","password":"pw-one-e2eAWS-sentinel","host":"db1"}"#;
 const J2: &str = r#"{"user":"app","password":"pw-two-e2eAWS-sentinel","port":"5432"}"#;
 const PUBLIC_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#;
@@ -88,6 +99,41 @@ async fn aws_scenario() {
         .unwrap()
         .version_id;
 
+    // Enough secrets for three pages of 100, and one the fuzzy search finds.
+    let seeded = std::time::Instant::now();
+    let mut creates = tokio::task::JoinSet::new();
+    for i in 0..=BULK {
+        let (sdk, name) = (
+            sdk.clone(),
+            if i == BULK {
+                FOUND.to_owned()
+            } else {
+                format!("bulk/item-{i:03}")
+            },
+        );
+        creates.spawn(async move {
+            sdk.create(NewSecret {
+                name,
+                value: Some(SecretPayload::string("bulk")),
+                ..Default::default()
+            })
+            .await
+        });
+        if creates.len() >= 8 {
+            creates.join_next().await.unwrap().unwrap().unwrap();
+        }
+    }
+    while let Some(r) = creates.join_next().await {
+        r.unwrap().unwrap();
+    }
+    eprintln!(
+        "aws e2e: seeded {} secrets in {} ms",
+        BULK + 2,
+        seeded.elapsed().as_millis()
+    );
+    // The app reaches moto through a relay that can slow every answer down.
+    let link = SlowLink::start(&moto.endpoint());
+
     let bao = vaultdeck_testkit::openbao_dev();
     let keyring = vaultdeck_testkit::SecretService::start();
     let display = Display::start();
@@ -120,7 +166,7 @@ async fn aws_scenario() {
         "save_profile",
         json!({"profile": {"id": "", "name": "Moto AWS", "kind": {"provider": "aws",
             "region": "eu-west-1", "access_key_id": "AKIDE2E",
-            "endpoint_url": moto.endpoint()}},
+            "endpoint_url": link.addr.clone()}},
             "credential": KEY_SENTINEL}),
     )
     .await;
@@ -152,6 +198,9 @@ async fn aws_scenario() {
         .await;
     s.screenshot("aws-01-beside-vault").await;
     eprintln!("aws e2e: side by side shown");
+
+    streamed_list_and_search(&s, &link).await;
+    create_rotation_and_kms(&s, &sdk).await;
 
     // The AWS screen on the AWS connection: list, detail with versions and labels.
     s.click("#nav-aws").await;
@@ -352,9 +401,16 @@ async fn aws_scenario() {
     s.click("#aws-delete-schedule").await;
     s.wait_text("#aws-message", "scheduled for deletion").await;
     assert!(sdk.describe(SECRET2).await.unwrap().deleted_date.is_some());
+    // Only the e2e/ names (the bulk ones would push the row out of the list's view), with
+    // the ones scheduled for deletion: the prefix goes to the service as a Name filter.
+    fill_visible(&s, "#aws-filter", "e2e/").await;
     s.click("#aws-with-deleted").await;
-    s.wait_text("#aws-secrets .aws-deletion", "deletion on")
-        .await;
+    s.wait_text("#aws-count", "3 secrets · 1 page").await;
+    s.wait_text(
+        &format!(".aws-secret-row:has(button[data-name=\"{SECRET2}\"]) .aws-deletion"),
+        "deletion on",
+    )
+    .await;
     s.screenshot("aws-13-scheduled").await;
     s.click("#aws-restore").await;
     s.wait_text("#aws-message", "Restored").await;
@@ -387,6 +443,10 @@ async fn aws_scenario() {
         "aws.policy_delete",
         "aws.delete",
         "aws.restore",
+        "aws.create",
+        "aws.rotation_enable",
+        "aws.rotation_disable",
+        "aws.rotate",
     ] {
         assert!(actions.contains(&a), "{a} missing: {actions:?}");
     }
@@ -402,6 +462,7 @@ async fn aws_scenario() {
             &new_value,
             "pw-one-e2eAWS",
             "pw-two-e2eAWS",
+            CREATED_VALUE,
         ],
     );
 }
@@ -413,4 +474,240 @@ fn clipboard_text(display: &Display) -> String {
         .unwrap()
         .get_text()
         .unwrap_or_default()
+}
+
+/// Rows shown, the progress element's `data-listed` and `data-done`, read in one script so
+/// they belong to the same moment.
+async fn list_state(s: &AppSession) -> (u64, u64, bool) {
+    let v = s
+        .client
+        .execute(
+            "const p = document.querySelector('#aws-list-progress');
+             return [document.querySelectorAll('#aws-secrets .aws-secret-row').length,
+                     Number(p.dataset.listed), p.dataset.done === 'true'];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (
+        v[0].as_u64().unwrap(),
+        v[1].as_u64().unwrap(),
+        v[2].as_bool().unwrap(),
+    )
+}
+
+/// The list streams page by page (each page's rows appear with "listed N…" before the next
+/// page arrives), a cancel stops it after the pages in hand, and the names go into the
+/// explorer's search index: "prdb" finds prod/db-password, Enter opens it.
+async fn streamed_list_and_search(s: &AppSession, link: &SlowLink) {
+    let total = (BULK + 2) as u64;
+    s.click("#nav-aws").await;
+    s.wait_text("#aws-count", &format!("{total} secrets · 3 pages"))
+        .await;
+
+    // Slow answers (each chunk held 0.6 s): the first page shows before the second arrives.
+    link.set_delay(600);
+    let t = std::time::Instant::now();
+    s.click("#aws-refresh").await;
+    s.wait_text("#aws-count", "listed 100…").await;
+    let (rows, listed, done) = list_state(s).await;
+    assert!(!done, "the listing ended too early");
+    assert_eq!((rows, listed), (100, 100), "one page shown while streaming");
+    s.screenshot("aws-01a-streaming").await;
+    s.wait_text("#aws-count", "listed 200…").await;
+    let (rows, listed, done) = list_state(s).await;
+    assert_eq!((rows, listed, done), (200, 200, false));
+    let report = s
+        .wait_text("#aws-count", &format!("{total} secrets · 3 pages"))
+        .await;
+    assert_eq!(list_state(s).await, (total, total, true), "{report}");
+    eprintln!(
+        "aws e2e: streamed {total} secrets in 3 pages behind the slow link in {} ms",
+        t.elapsed().as_millis()
+    );
+
+    // Cancel after the first page: the list stays partial and says so.
+    s.click("#aws-refresh").await;
+    s.wait_text("#aws-count", "listed 100…").await;
+    s.click("#aws-list-cancel").await;
+    s.wait_text("#aws-count", "cancelled after 100 secrets (1 page)")
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(3000)).await;
+    assert_eq!(
+        list_state(s).await,
+        (100, 100, true),
+        "pages after the cancel"
+    );
+    s.screenshot("aws-01b-cancelled").await;
+    link.set_delay(0);
+    s.click("#aws-refresh").await;
+    s.wait_text("#aws-count", &format!("{total} secrets · 3 pages"))
+        .await;
+    eprintln!("aws e2e: list cancelled and listed again");
+
+    // Fuzzy search over the listed names (the explorer's index and search box).
+    s.fill("#secret-search", "prdb").await;
+    s.wait_for(&format!(".search-hit[data-path=\"{FOUND}\"]"))
+        .await;
+    let first = s
+        .wait_for("#search-results .search-hit")
+        .await
+        .attr("data-path")
+        .await
+        .unwrap();
+    assert_eq!(first.as_deref(), Some(FOUND));
+    s.wait_text("#search-summary", &format!("{total} paths indexed"))
+        .await;
+    s.screenshot("aws-01c-fuzzy-search").await;
+    s.wait_for("#secret-search")
+        .await
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    s.wait_text("#aws-detail-name", FOUND).await;
+    eprintln!("aws e2e: fuzzy search opened {FOUND}");
+}
+
+/// "New secret" (a second try with the same name is refused and keeps the draft), Lambda
+/// rotation (a bad ARN refused before sending; moto's answers shown as they are), KMS change.
+async fn create_rotation_and_kms(s: &AppSession, sdk: &AwsClient) {
+    s.click("#aws-new").await;
+    fill_visible(s, "#aws-create-name", CREATED).await;
+    fill_visible(s, "#aws-create-description", "made by the e2e").await;
+    fill_visible(s, "#aws-create-kms", "alias/e2e-create").await;
+    fill_visible(s, "#aws-create-tags", "team=e2e, env=test").await;
+    fill_visible(s, "#aws-create-value", CREATED_VALUE).await;
+    s.screenshot("aws-01d-create-form").await;
+    s.click("#aws-create-save").await;
+    s.wait_text("#aws-message", &format!("Created {CREATED}"))
+        .await;
+    s.wait_text("#aws-detail-name", CREATED).await;
+    s.wait_for(&format!("button.aws-secret[data-name=\"{CREATED}\"]"))
+        .await;
+    let (_, v) = current_of(sdk, CREATED).await;
+    assert_eq!(v, CREATED_VALUE);
+    let d = sdk.describe(CREATED).await.unwrap();
+    assert_eq!(d.description.as_deref(), Some("made by the e2e"));
+    assert_eq!(d.kms_key_id.as_deref(), Some("alias/e2e-create"));
+    assert_eq!(
+        d.tags.get("env").map(String::as_str),
+        Some("test"),
+        "{:?}",
+        d.tags
+    );
+    assert_eq!(
+        d.tags.get("team").map(String::as_str),
+        Some("e2e"),
+        "{:?}",
+        d.tags
+    );
+
+    // The same name again: refused by the service, nothing written, the draft stays.
+    s.click("#aws-new").await;
+    fill_visible(s, "#aws-create-name", CREATED).await;
+    fill_visible(s, "#aws-create-value", "second-try-e2eAWS-draft").await;
+    s.click("#aws-create-save").await;
+    let err = s.wait_text("#aws-create-error", "already exists").await;
+    assert!(err.contains("draft is kept"), "{err}");
+    let draft = s
+        .wait_for("#aws-create-value")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(draft, "second-try-e2eAWS-draft");
+    assert_eq!(current_of(sdk, CREATED).await.1, CREATED_VALUE);
+    s.screenshot("aws-01e-create-duplicate").await;
+    s.click("#aws-create-cancel").await;
+    s.wait_text("#aws-detail-name", CREATED).await;
+
+    // Rotation: off at first; a malformed ARN is refused before anything is sent.
+    s.wait_text("#aws-rotation-status", "disabled").await;
+    fill_visible(s, "#aws-rotation-lambda-arn", "e2e-rotator").await;
+    fill_visible(s, "#aws-rotation-value", "30").await;
+    s.click("#aws-rotation-enable").await;
+    s.wait_text("#aws-rotation-error", "not a Lambda function ARN")
+        .await;
+    assert!(!sdk.rotation_config(CREATED).await.unwrap().enabled);
+    // A well-formed ARN of a Lambda moto does not have: moto answers ResourceNotFound (shown
+    // as the server said it) but stores the settings anyway (AWS would store nothing;
+    // peers.md §F), so the panel then shows rotation on with that Lambda and schedule.
+    fill_visible(s, "#aws-rotation-lambda-arn", LAMBDA).await;
+    s.click("#aws-rotation-enable").await;
+    let msg = s
+        .wait_text("#aws-message", "Rotation not enabled — the server said")
+        .await;
+    assert!(msg.contains("e2e-rotator"), "{msg}");
+    s.wait_text("#aws-rotation-status", "enabled").await;
+    s.wait_text("#aws-rotation-lambda", LAMBDA).await;
+    s.wait_text("#aws-rotation-schedule", "every 30 days").await;
+    let cfg = sdk.rotation_config(CREATED).await.unwrap();
+    assert!(cfg.enabled, "{cfg:?}");
+    assert_eq!(cfg.automatically_after_days, Some(30));
+    s.screenshot("aws-01f-rotation-enabled").await;
+    s.click("#aws-rotation-disable").await;
+    s.wait_text("#aws-message", "Rotation disabled").await;
+    s.wait_text("#aws-rotation-status", "disabled").await;
+    assert!(!sdk.rotation_config(CREATED).await.unwrap().enabled);
+    // "Rotate now" (still offered: the Lambda stays configured while rotation is off) asks the
+    // service to run the configured Lambda. moto gap (peers.md §F):
+    // moto runs no Lambda (none exists, and it would need docker) yet answers 200 with a new
+    // version id and labels that empty version AWSCURRENT, so the value becomes unreadable
+    // while the old one stays readable as AWSPREVIOUS; it also forgets the Lambda ARN (AWS
+    // keeps it). The screen shows the service's answer.
+    s.click("#aws-rotation-now").await;
+    let msg = s
+        .wait_text(
+            "#aws-message",
+            "Rotation started by the Lambda; new version",
+        )
+        .await;
+    let e = sdk
+        .get_value(CREATED, &VersionSelector::Current)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), vaultdeck_types::ErrorCode::NotFound, "{msg}: {e}");
+    let prev = sdk
+        .get_value(CREATED, &VersionSelector::Stage("AWSPREVIOUS".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        secrecy::ExposeSecret::expose_secret(prev.value.as_string().unwrap()),
+        CREATED_VALUE
+    );
+    // With the Lambda gone, the panel says so and no longer offers "rotate now" (which on moto
+    // would run another Lambda-less rotation).
+    s.wait_text("#aws-rotation-lambda", "—").await;
+    let gone = s
+        .client
+        .execute(
+            "return document.querySelector('#aws-rotation-now') === null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(gone, json!(true));
+    s.screenshot("aws-01g-rotated-now").await;
+    eprintln!("aws e2e: rotation enable / rotate now / disable");
+
+    // Change the KMS key from the meta panel.
+    fill_visible(s, "#aws-meta-kms", "alias/e2e-rotated-key").await;
+    s.click("#aws-meta-kms-save").await;
+    s.wait_text("#aws-message", "KMS key changed to alias/e2e-rotated-key")
+        .await;
+    assert_eq!(
+        sdk.describe(CREATED).await.unwrap().kms_key_id.as_deref(),
+        Some("alias/e2e-rotated-key")
+    );
+    s.wait_text("#aws-detail", "alias/e2e-rotated-key").await;
+    s.screenshot("aws-01h-kms-changed").await;
+    eprintln!("aws e2e: kms changed");
+}
+
+/// Scrolls a field into view (by clicking it) and types into it: a panel far down the detail
+/// may be outside the view, where WebKitWebDriver refuses to type.
+async fn fill_visible(s: &AppSession, css: &str, text: &str) {
+    s.click(css).await;
+    s.fill(css, text).await;
 }

@@ -606,3 +606,317 @@ async fn set_text(s: &AppSession, css: &str, value: &str) {
         .await
         .unwrap();
 }
+
+/// The secret list streams in page by page (the server holds each page 600 ms and sends an
+/// empty page with a nextLink before each continuation), with progress and Cancel; the names
+/// go into the explorer's fuzzy search, whose Enter opens the secret; a key is created with
+/// tags (a bad tag line is refused, nothing created, the draft kept); one key version is
+/// disabled and enabled again. Each step is checked against the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn azure_streamed_list_search_and_key_versions() {
+    let server = Arc::new(AzureKeyVault::start_with(AzureServerConfig {
+        page_delay: std::time::Duration::from_millis(600),
+        ..Default::default()
+    }));
+    let kv = client(&server);
+    let value = SecretString::from(VALUE.to_string());
+    // 62 secrets: 25 + (empty) + 25 + (empty) + 12 = 5 pages.
+    let mut names: Vec<String> = (0..60).map(|i| format!("svc-{i:02}-token")).collect();
+    names.extend(["prod-db-password", "staging-db-password"].map(String::from));
+    for n in &names {
+        kv.set_secret(n, &value, &AzSecretUpdate::default())
+            .await
+            .unwrap();
+    }
+    kv.create_key(
+        "signing-key",
+        &AzKeySpec::Rsa { size: 2048 },
+        &BTreeMap::new(),
+    )
+    .await
+    .unwrap();
+
+    let keyring = vaultdeck_testkit::SecretService::start();
+    let display = Display::start();
+    let s = AppSession::start(&display, keyring.bus_address()).await;
+    let config = s.dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("profiles.toml"),
+        format!(
+            "[[profile]]\nid = \"az-e2e2\"\nname = \"Azure stream\"\n\n[profile.kind]\n\
+             provider = \"azure\"\nvault_url = \"{}\"\ntenant_id = \"{}\"\nclient_id = \"{}\"\n\
+             auth = \"device_code\"\nauthority_host = \"{}\"\nca_bundle = \"{}\"\n",
+            server.vault_url(),
+            server.tenant_id(),
+            server.client_id(),
+            server.authority_host(),
+            server.ca_pem_path().display()
+        ),
+    )
+    .unwrap();
+
+    // 1. Connect: the first page's rows are on screen while the list is still running.
+    s.click("#nav-azure").await;
+    s.click("button[aria-label=\"Connect Azure stream\"]").await;
+    let started = std::time::Instant::now();
+    s.wait_for("#az-list-progress[data-done=\"false\"][data-count=\"25\"]")
+        .await;
+    s.wait_text("table[aria-label=\"Secrets\"]", "svc-00-token")
+        .await;
+    let rows = s
+        .client
+        .find_all(fantoccini::Locator::Css(
+            "table[aria-label=\"Secrets\"] tbody tr",
+        ))
+        .await
+        .unwrap()
+        .len();
+    assert!(
+        (1..62).contains(&rows),
+        "{rows} rows while streaming (expected only the first pages)"
+    );
+    s.wait_for("#az-list-cancel").await;
+    shot(&s, &display, "azure-11-streaming").await;
+    let done = s.wait_for("#az-list-progress[data-done=\"true\"]").await;
+    let streamed_in = started.elapsed();
+    let attr = |name: &'static str| {
+        let done = done.clone();
+        async move { done.attr(name).await.unwrap().unwrap_or_default() }
+    };
+    assert_eq!(attr("data-count").await, "62");
+    assert_eq!(attr("data-pages").await, "5");
+    assert_eq!(attr("data-empty-pages").await, "2");
+    assert_eq!(attr("data-cancelled").await, "false");
+    s.wait_text("#az-list-progress", "62 secrets in 5 pages (2 empty)")
+        .await;
+    let rows = s
+        .client
+        .find_all(fantoccini::Locator::Css(
+            "table[aria-label=\"Secrets\"] tbody tr",
+        ))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(rows, 62);
+    eprintln!("azure e2e 2: 62 secrets streamed in {streamed_in:?}");
+    shot(&s, &display, "azure-12-listed").await;
+
+    // 2. Refresh, then cancel after the first page: the list stops, no further page is
+    // requested, the partial list stays on screen.
+    let lists_before = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/secrets")
+        .count();
+    s.click("#az-refresh").await;
+    s.wait_for("#az-list-progress[data-done=\"false\"][data-count=\"25\"]")
+        .await;
+    s.click("#az-list-cancel").await;
+    let done = s
+        .wait_for("#az-list-progress[data-cancelled=\"true\"]")
+        .await;
+    let count: u64 = done
+        .attr("data-count")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .parse()
+        .unwrap();
+    assert!((25..62).contains(&count), "cancelled list has {count}");
+    s.wait_text("#az-list-progress", "cancelled").await;
+    tokio::time::sleep(std::time::Duration::from_millis(2000)).await;
+    let lists_after = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/secrets")
+        .count();
+    assert!(
+        lists_after - lists_before < 5,
+        "the cancelled list went on: {} page requests",
+        lists_after - lists_before
+    );
+    shot(&s, &display, "azure-13-cancelled").await;
+    // A full list again, for the search below.
+    s.click("#az-refresh").await;
+    s.wait_for("#az-list-progress[data-done=\"true\"][data-count=\"62\"]")
+        .await;
+
+    // 3. Fuzzy search over the streamed names; Enter opens the secret (its versions).
+    s.fill("#secret-search", "prdbpw").await;
+    let hits = s.wait_text("#search-results", "prod-db-password").await;
+    assert!(!hits.contains("svc-"), "{hits}");
+    s.wait_for("#secret-search")
+        .await
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    s.wait_text(
+        "section[aria-label=\"Secret versions\"]",
+        "Versions of prod-db-password",
+    )
+    .await;
+    s.wait_for("tr.selected[data-secret=\"prod-db-password\"]")
+        .await;
+    // The opened secret's versions are scrolled into view (they render below a long table).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let visible = s
+            .client
+            .execute(
+                "const r = document.querySelector('#az-versions').getBoundingClientRect(); \
+                 return r.top < window.innerHeight && r.bottom > 0;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if visible == serde_json::json!(true) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the opened secret's versions are off screen"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    shot(&s, &display, "azure-14-search-opened").await;
+
+    // 3b. Soft-delete a secret from its row: Cancel changes nothing; Delete moves it to the
+    // deleted list (the app waits for the service to show it there, like the SDK poller).
+    s.click("button[aria-label=\"Delete staging-db-password\"]")
+        .await;
+    s.wait_text("#az-delete-dialog", "staging-db-password")
+        .await;
+    s.click("button[aria-label=\"Cancel delete\"]").await;
+    assert!(kv.secret_props("staging-db-password", None).await.is_ok());
+    s.click("button[aria-label=\"Delete staging-db-password\"]")
+        .await;
+    // The confirmation sits in the secret's own row (visible where the user clicked).
+    s.wait_for("tr[data-secret=\"staging-db-password\"] #az-delete-dialog")
+        .await;
+    shot(&s, &display, "azure-14b-delete-confirm").await;
+    s.click("button[aria-label=\"Confirm delete\"]").await;
+    s.wait_text(
+        "#az-message",
+        "Deleted staging-db-password: recoverable until",
+    )
+    .await;
+    s.wait_text(
+        "table[aria-label=\"Deleted secrets\"]",
+        "staging-db-password",
+    )
+    .await;
+    let d = kv.deleted_secret("staging-db-password").await.unwrap();
+    assert!(d.scheduled_purge_date.is_some());
+    s.wait_for("#az-list-progress[data-done=\"true\"][data-count=\"61\"]")
+        .await;
+
+    // 4. Create a key with tags; a bad tag line is refused first (nothing created, draft kept).
+    s.fill("input[aria-label=\"Key name\"]", "tagged-key").await;
+    set_text(
+        &s,
+        "textarea[aria-label=\"Key tags\"]",
+        "team=payments\noops",
+    )
+    .await;
+    s.click("button[aria-label=\"Create key\"]").await;
+    s.wait_text("#az-message", "has no '='").await;
+    assert!(kv.get_key("tagged-key", None).await.is_err());
+    let kept = s
+        .wait_for("textarea[aria-label=\"Key tags\"]")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(kept, "team=payments\noops", "the draft was lost");
+    set_text(
+        &s,
+        "textarea[aria-label=\"Key tags\"]",
+        "team=payments\nenv=prod",
+    )
+    .await;
+    s.click("button[aria-label=\"Create key\"]").await;
+    s.wait_text("#az-message", "Created key tagged-key").await;
+    let k = kv.get_key("tagged-key", None).await.unwrap();
+    assert_eq!(
+        k.tags,
+        BTreeMap::from([
+            ("env".to_string(), "prod".to_string()),
+            ("team".to_string(), "payments".to_string())
+        ])
+    );
+    s.wait_text("td[aria-label=\"Tags of key tagged-key\"]", "team=payments")
+        .await;
+    shot(&s, &display, "azure-15-key-tags").await;
+
+    // 5. Rotate it, then disable and enable its first version from the versions list.
+    s.click("button[aria-label=\"Rotate tagged-key now\"]")
+        .await;
+    s.wait_text("#az-message", "Rotated tagged-key").await;
+    let mut kvers = kv.key_versions("tagged-key").await.unwrap();
+    kvers.sort_by_key(|k| k.created);
+    assert_eq!(kvers.len(), 2);
+    let (old, new) = (
+        kvers[0].version.clone().unwrap(),
+        kvers[1].version.clone().unwrap(),
+    );
+    s.click("button[aria-label=\"Versions of key tagged-key\"]")
+        .await;
+    s.click(&format!(
+        "button[aria-label=\"Disable key tagged-key version {old}\"]"
+    ))
+    .await;
+    s.wait_text(
+        "#az-message",
+        &format!("Disabled key tagged-key version {old}"),
+    )
+    .await;
+    s.wait_for(&format!(
+        "tr[data-version=\"{old}\"][data-enabled=\"false\"]"
+    ))
+    .await;
+    assert!(
+        !kv.get_key("tagged-key", Some(old.as_str()))
+            .await
+            .unwrap()
+            .enabled
+    );
+    assert!(
+        kv.get_key("tagged-key", Some(new.as_str()))
+            .await
+            .unwrap()
+            .enabled
+    );
+    shot(&s, &display, "azure-16-key-version-disabled").await;
+    s.click(&format!(
+        "button[aria-label=\"Enable key tagged-key version {old}\"]"
+    ))
+    .await;
+    s.wait_text(
+        "#az-message",
+        &format!("Enabled key tagged-key version {old}"),
+    )
+    .await;
+    s.wait_for(&format!(
+        "tr[data-version=\"{old}\"][data-enabled=\"true\"]"
+    ))
+    .await;
+    assert!(
+        kv.get_key("tagged-key", Some(old.as_str()))
+            .await
+            .unwrap()
+            .enabled
+    );
+
+    let dir = s.finish().await;
+    let audit = std::fs::read_to_string(dir.path().join("data/audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("az.key.create")
+            && audit.contains("az.key.rotate")
+            && audit.matches("az.key.update").count() >= 2
+            && audit.contains("az.delete"),
+        "{audit}"
+    );
+    assert_no_leak(dir.path(), &[VALUE]);
+}

@@ -11,6 +11,7 @@ mod leases;
 mod policies;
 mod profiles_kinds;
 mod rotations;
+mod rotations_cloud;
 mod secrets;
 
 use harness::{assert_no_leak, AppSession, Display};

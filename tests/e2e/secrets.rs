@@ -380,13 +380,14 @@ path "*" { capabilities = ["create", "read", "update", "patch", "delete", "list"
 
 /// A TCP relay to OpenBao that holds every chunk of the server's answers for `delay_ms`
 /// (0 = pass through): a slow link, so a walk takes long enough to cancel from the UI.
-struct SlowLink {
-    addr: String,
+/// (Also used by the AWS scenario, in front of moto.)
+pub(crate) struct SlowLink {
+    pub(crate) addr: String,
     delay_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl SlowLink {
-    fn start(upstream: &str) -> SlowLink {
+    pub(crate) fn start(upstream: &str) -> SlowLink {
         use std::io::{Read, Write};
         use std::sync::atomic::Ordering;
         let upstream = upstream
@@ -432,7 +433,7 @@ impl SlowLink {
         SlowLink { addr, delay_ms }
     }
 
-    fn set_delay(&self, ms: u64) {
+    pub(crate) fn set_delay(&self, ms: u64) {
         self.delay_ms
             .store(ms, std::sync::atomic::Ordering::Relaxed);
     }

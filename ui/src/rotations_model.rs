@@ -1,9 +1,11 @@
 //! The Rotations screen's pure logic: the plan being assembled from checked targets (any mix
 //! of database, transit and KV), health badges, the value-spec form, minimum-version inputs,
-//! typed confirmations and the run's progress and counts.
+//! typed confirmations, the run's progress and counts, and which connection each step runs on
+//! (Vault steps on the plan's Vault connection, AWS / Azure steps on the one they name).
 
 use vaultdeck_types::{
-    RotationHealth, RotationPlan, RotationStep, StepResult, StepStatus, ValueSpec,
+    AwsPasswordSpec, CloudProvider, ConnectionSummary, RotationHealth, RotationPlan, RotationStep,
+    StepResult, StepStatus, ValueSpec,
 };
 
 /// The targets checked for the bulk plan, in the order they were checked (no duplicates: a
@@ -190,9 +192,131 @@ pub fn parse_keys(input: &str) -> Vec<String> {
     out
 }
 
+/// The cloud of an open connection by its provider label (`None`: Vault / OpenBao).
+pub fn cloud_provider(provider_label: &str) -> Option<CloudProvider> {
+    match provider_label {
+        "AWS Secrets Manager" => Some(CloudProvider::Aws),
+        "Azure Key Vault" => Some(CloudProvider::Azure),
+        _ => None,
+    }
+}
+
+/// The open AWS and Azure connections (their targets go on the Cloud tab), in opening order.
+pub fn cloud_connections(open: &[ConnectionSummary]) -> Vec<(String, String, CloudProvider)> {
+    open.iter()
+        .filter_map(|c| {
+            cloud_provider(&c.provider).map(|p| (c.profile_id.clone(), c.name.clone(), p))
+        })
+        .collect()
+}
+
+/// Where a plan step runs, for the plan table: the Vault connection's name for Vault steps,
+/// the named connection's name for cloud steps; `false` when that connection is not open
+/// (the step would fail).
+pub fn step_connection(
+    step: &RotationStep,
+    vault: Option<&ConnectionSummary>,
+    open: &[ConnectionSummary],
+) -> (String, bool) {
+    match step.connection_profile() {
+        None => match vault {
+            Some(v) => (v.name.clone(), true),
+            None => ("no Vault connection".to_owned(), false),
+        },
+        Some(id) => match open.iter().find(|c| c.profile_id == id) {
+            Some(c) => (c.name.clone(), true),
+            None => (format!("{id} (not open)"), false),
+        },
+    }
+}
+
+/// The AWS password-length input (4 to 4096; every character type, each at least once).
+pub fn aws_spec(length: &str) -> Result<AwsPasswordSpec, String> {
+    let length: u32 = length
+        .trim()
+        .parse()
+        .map_err(|_| format!("length {:?} is not a number", length.trim()))?;
+    if !(4..=4096).contains(&length) {
+        return Err(format!(
+            "password length {length} is out of range: choose 4 to 4096 characters"
+        ));
+    }
+    Ok(AwsPasswordSpec {
+        length,
+        ..AwsPasswordSpec::default()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn summary(id: &str, name: &str, provider: &str) -> ConnectionSummary {
+        ConnectionSummary {
+            profile_id: id.into(),
+            name: name.into(),
+            provider: provider.into(),
+            address: String::new(),
+            identity: None,
+            seal: None,
+            capabilities: Vec::new(),
+            warnings: Vec::new(),
+            credential_in_keychain: false,
+        }
+    }
+
+    #[test]
+    fn cloud_steps_show_their_connection() {
+        let open = [
+            summary("v", "bao", "Vault / OpenBao"),
+            summary("a", "moto", "AWS Secrets Manager"),
+            summary("z", "kv", "Azure Key Vault"),
+        ];
+        assert_eq!(
+            cloud_connections(&open),
+            [
+                ("a".to_owned(), "moto".to_owned(), CloudProvider::Aws),
+                ("z".to_owned(), "kv".to_owned(), CloudProvider::Azure)
+            ]
+        );
+        let aws = RotationStep::AwsSecret {
+            profile_id: "a".into(),
+            name: "app".into(),
+            spec: AwsPasswordSpec::default(),
+            json_key: None,
+        };
+        assert_eq!(
+            step_connection(&aws, None, &open),
+            ("moto".to_owned(), true)
+        );
+        let closed = RotationStep::AzureKey {
+            profile_id: "gone".into(),
+            name: "k".into(),
+        };
+        assert_eq!(
+            step_connection(&closed, None, &open),
+            ("gone (not open)".to_owned(), false)
+        );
+        let t = transit("k");
+        assert_eq!(
+            step_connection(&t, Some(&open[0]), &open),
+            ("bao".to_owned(), true)
+        );
+        assert!(!step_connection(&t, None, &open).1);
+        // The same name on two connections is two targets.
+        let mut d = PlanDraft::default();
+        d.add(aws.clone());
+        d.add(RotationStep::AwsSecret {
+            profile_id: "b".into(),
+            name: "app".into(),
+            spec: AwsPasswordSpec::default(),
+            json_key: None,
+        });
+        assert_eq!(d.len(), 2);
+        assert_eq!(aws_spec(" 40 ").unwrap().length, 40);
+        assert!(aws_spec("3").unwrap_err().contains("out of range"));
+        assert!(aws_spec("x").is_err());
+    }
 
     fn transit(key: &str) -> RotationStep {
         RotationStep::TransitKey {

@@ -16,8 +16,8 @@ use tracing::instrument;
 use vaultdeck_types::{
     AwsCallerIdentity, AwsDeleteMode, AwsDeleteOutcome, AwsListFilter, AwsPasswordSpec,
     AwsPolicyReport, AwsReplicaStatus, AwsRollbackPlan, AwsRotationConfig, AwsRotationOutcome,
-    AwsSecretDetail, AwsSecretSummary, AwsSecretVersion, AwsServerValidation, AwsWriteOutcome,
-    AWS_CURRENT, AWS_PENDING, AWS_PREVIOUS,
+    AwsRotationSchedule, AwsSecretDetail, AwsSecretSummary, AwsSecretVersion, AwsServerValidation,
+    AwsWriteOutcome, AWS_CURRENT, AWS_PENDING, AWS_PREVIOUS,
 };
 
 use crate::error::Error;
@@ -452,7 +452,11 @@ impl AwsClient {
             primary_region: d.primary_region().map(str::to_owned),
             rotation: AwsRotationConfig {
                 enabled: d.rotation_enabled().unwrap_or(false),
-                lambda_arn: d.rotation_lambda_arn().map(str::to_owned),
+                // moto answers "" after a rotation without a Lambda: no Lambda.
+                lambda_arn: d
+                    .rotation_lambda_arn()
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_owned),
                 automatically_after_days: rules.and_then(|r| r.automatically_after_days()),
                 schedule_expression: rules
                     .and_then(|r| r.schedule_expression())
@@ -809,7 +813,8 @@ impl AwsClient {
     }
 
     /// Turns on Lambda rotation with a schedule (RotateSecret with settings).
-    /// `rotate_immediately = false` only stores the schedule.
+    /// `rotate_immediately = false` only stores the schedule. The ARN and the schedule are
+    /// checked first ([`AwsRotationSchedule::validate`]); nothing is sent when they are wrong.
     #[instrument(skip_all, fields(secret = %secret_id))]
     pub async fn enable_rotation(
         &self,
@@ -820,21 +825,28 @@ impl AwsClient {
     ) -> Result<Option<String>> {
         validate_name("secret name", secret_id)?;
         validate_name("rotation Lambda ARN", lambda_arn)?;
-        if schedule.automatically_after_days.is_none() && schedule.schedule_expression.is_none() {
-            return Err(Error::Invalid(
-                "a rotation schedule needs a number of days or a schedule expression".into(),
-            ));
-        }
+        let trimmed = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let checked = AwsRotationSchedule {
+            automatically_after_days: schedule.automatically_after_days,
+            schedule_expression: trimmed(&schedule.schedule_expression),
+            duration: trimmed(&schedule.duration),
+        };
+        checked.validate(lambda_arn).map_err(Error::Invalid)?;
         let rules = RotationRulesType::builder()
-            .set_automatically_after_days(schedule.automatically_after_days)
-            .set_schedule_expression(schedule.schedule_expression.clone())
-            .set_duration(schedule.duration.clone())
+            .set_automatically_after_days(checked.automatically_after_days)
+            .set_schedule_expression(checked.schedule_expression)
+            .set_duration(checked.duration)
             .build();
         let out = self
             .sm
             .rotate_secret()
             .secret_id(secret_id)
-            .rotation_lambda_arn(lambda_arn)
+            .rotation_lambda_arn(lambda_arn.trim())
             .rotation_rules(rules)
             .rotate_immediately(rotate_immediately)
             .client_request_token(uuid::Uuid::new_v4().to_string())

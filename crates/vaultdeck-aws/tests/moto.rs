@@ -580,6 +580,56 @@ async fn lambda_rotation_settings_and_moto_gaps() {
         .enable_rotation(&id, arn, &RotationSchedule::default(), false)
         .await;
     assert_eq!(e.unwrap_err().code(), ErrorCode::InvalidInput);
+    // A malformed ARN or schedule is refused before anything is sent: `never` stays off.
+    for (lambda, sched) in [
+        ("rotator", schedule.clone()),
+        (
+            arn,
+            RotationSchedule {
+                schedule_expression: Some("every day".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            arn,
+            RotationSchedule {
+                duration: Some("48h".into()),
+                ..schedule.clone()
+            },
+        ),
+    ] {
+        let e = c
+            .enable_rotation(&never, lambda, &sched, false)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput, "{e}");
+    }
+    assert!(!c.rotation_config(&never).await.unwrap().enabled);
+    // A schedule expression with a window passes our checks and is sent. moto gap (not in
+    // peers.md §F before): moto 5.2.5 keeps only AutomaticallyAfterDays — it drops
+    // ScheduleExpression and Duration, stores "0 days" and leaves rotation off (AWS stores
+    // both). Asserted as moto does it, so a fixed moto fails here.
+    let expr = RotationSchedule {
+        schedule_expression: Some("rate(10 days)".into()),
+        duration: Some("3h".into()),
+        ..Default::default()
+    };
+    let e = c
+        .enable_rotation(&never, arn, &expr, false)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound, "{e}");
+    let cfg = c.rotation_config(&never).await.unwrap();
+    assert_eq!(cfg.lambda_arn.as_deref(), Some(arn), "{cfg:?}");
+    assert_eq!(
+        (
+            cfg.enabled,
+            cfg.automatically_after_days,
+            cfg.schedule_expression.as_deref()
+        ),
+        (false, Some(0), None),
+        "{cfg:?}"
+    );
 
     // moto gap: RotateSecret without a Lambda "succeeds" and labels an empty new version
     // AWSCURRENT, so the secret's current value becomes unreadable (AWSPREVIOUS still

@@ -92,6 +92,8 @@ pub fn credential_for(
         CredentialSpec::ManagedIdentity { client_id } => {
             let mut o = ManagedIdentityCredentialOptions::default();
             o.user_assigned_id = client_id.map(UserAssignedId::ClientId);
+            // Our transport: the CA bundle applies to an HTTPS identity endpoint too.
+            o.client_options = transport::client_options(config)?;
             ManagedIdentityCredential::new(Some(o))?
         }
         CredentialSpec::DeviceCode(c) => c,

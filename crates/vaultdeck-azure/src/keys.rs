@@ -1,18 +1,21 @@
-//! Keys: list, versions, get, create (RSA/EC), enable/disable, rotate now, rotation policy.
+//! Keys: list, versions, get, create (RSA/EC), enable/disable, rotate now, rotation policy,
+//! soft delete (deleted list/get, recover, purge).
 
 use std::collections::{BTreeMap, HashMap};
 
 use azure_security_keyvault_keys::models::{
-    CreateKeyParameters, CurveName, Key, KeyAttributes, KeyClientGetKeyOptions,
-    KeyClientUpdateKeyPropertiesOptions, KeyProperties, KeyRotationPolicy, KeyRotationPolicyAction,
-    KeyRotationPolicyAttributes, KeyType, LifetimeAction, LifetimeActionTrigger,
-    LifetimeActionType, UpdateKeyPropertiesParameters,
+    CreateKeyParameters, CurveName, DeletedKey, DeletedKeyProperties, Key, KeyAttributes,
+    KeyClientGetKeyOptions, KeyClientUpdateKeyPropertiesOptions, KeyProperties, KeyRotationPolicy,
+    KeyRotationPolicyAction, KeyRotationPolicyAttributes, KeyType, LifetimeAction,
+    LifetimeActionTrigger, LifetimeActionType, UpdateKeyPropertiesParameters,
 };
 use futures::TryStreamExt;
 use tracing::instrument;
 use vaultdeck_types::{
-    AzKeyProps, AzKeySpec, AzLifetimeAction, AzRotationAction, AzRotationPolicy,
+    AzDeletedKey, AzKeyProps, AzKeySpec, AzLifetimeAction, AzRotationAction, AzRotationPolicy,
 };
+
+use crate::secrets::retry_transition;
 
 use crate::{check_name, name_version, unix, AzureVault, Error, Result};
 
@@ -60,6 +63,34 @@ fn from_key(k: Key) -> AzKeyProps {
     };
     attrs_into(&mut p, k.attributes.as_ref());
     p
+}
+
+fn from_deleted(k: DeletedKey) -> AzDeletedKey {
+    let mut key = Key::default();
+    key.key = k.key;
+    key.attributes = k.attributes;
+    key.tags = k.tags;
+    key.managed = k.managed;
+    AzDeletedKey {
+        props: from_key(key),
+        recovery_id: k.recovery_id,
+        deleted_date: unix(k.deleted_date),
+        scheduled_purge_date: unix(k.scheduled_purge_date),
+    }
+}
+
+fn from_deleted_item(k: DeletedKeyProperties) -> AzDeletedKey {
+    let mut item = KeyProperties::default();
+    item.kid = k.kid;
+    item.attributes = k.attributes;
+    item.tags = k.tags;
+    item.managed = k.managed;
+    AzDeletedKey {
+        props: from_item(item),
+        recovery_id: k.recovery_id,
+        deleted_date: unix(k.deleted_date),
+        scheduled_purge_date: unix(k.scheduled_purge_date),
+    }
 }
 
 fn from_policy(p: KeyRotationPolicy) -> AzRotationPolicy {
@@ -231,6 +262,75 @@ impl AzureVault {
                 .await?
                 .into_model()?,
         ))
+    }
+
+    /// Soft-deletes key `name` (all versions; the rotation policy is kept for a recover). The
+    /// deleted entry becomes readable shortly after (404 until then):
+    /// [`AzureVault::wait_key_deleted`].
+    #[instrument(skip_all, fields(vault = %self.vault_url, name = %name))]
+    pub async fn delete_key(&self, name: &str) -> Result<AzDeletedKey> {
+        check_name("key", name)?;
+        let d = self.keys.delete_key(name, None).await?.into_model()?;
+        Ok(from_deleted(d))
+    }
+
+    /// One soft-deleted key (404 right after the delete: the service is still moving it).
+    #[instrument(skip_all, fields(vault = %self.vault_url, name = %name))]
+    pub async fn deleted_key(&self, name: &str) -> Result<AzDeletedKey> {
+        check_name("key", name)?;
+        let d = self.keys.get_deleted_key(name, None).await?.into_model()?;
+        Ok(from_deleted(d))
+    }
+
+    /// Waits until the deleted key `name` is visible in the deleted collection.
+    pub async fn wait_key_deleted(&self, name: &str) -> Result<AzDeletedKey> {
+        retry_transition("the delete", true, || self.deleted_key(name)).await
+    }
+
+    /// Soft-deleted keys with their scheduled purge dates.
+    #[instrument(skip_all, fields(vault = %self.vault_url))]
+    pub async fn list_deleted_keys(&self) -> Result<Vec<AzDeletedKey>> {
+        self.keys
+            .list_deleted_key_properties(None)?
+            .map_err(Error::from)
+            .map_ok(from_deleted_item)
+            .try_collect()
+            .await
+    }
+
+    /// Recovers the soft-deleted key `name` (one attempt; 409 `ObjectIsBeingDeleted` while
+    /// the delete is still in progress).
+    #[instrument(skip_all, fields(vault = %self.vault_url, name = %name))]
+    pub async fn recover_key(&self, name: &str) -> Result<AzKeyProps> {
+        check_name("key", name)?;
+        let k = self
+            .keys
+            .recover_deleted_key(name, None)
+            .await?
+            .into_model()?;
+        Ok(from_key(k))
+    }
+
+    /// Recovers `name`, waiting out a delete still in progress, then until the key is
+    /// readable again (the service answers 404 for a moment after a recover).
+    pub async fn recover_key_when_ready(&self, name: &str) -> Result<AzKeyProps> {
+        let k = retry_transition("the delete", false, || self.recover_key(name)).await?;
+        retry_transition("the recover", true, || self.get_key(name, None)).await?;
+        Ok(k)
+    }
+
+    /// Purges the soft-deleted key `name` for good (one attempt; 409 `ObjectIsBeingDeleted`
+    /// while the delete is still in progress).
+    #[instrument(skip_all, fields(vault = %self.vault_url, name = %name))]
+    pub async fn purge_key(&self, name: &str) -> Result<()> {
+        check_name("key", name)?;
+        self.keys.purge_deleted_key(name, None).await?;
+        Ok(())
+    }
+
+    /// Purges `name`, waiting out a delete still in progress.
+    pub async fn purge_key_when_ready(&self, name: &str) -> Result<()> {
+        retry_transition("the delete", false, || self.purge_key(name)).await
     }
 
     /// Rotates key `name` now: a new version with the same type and size/curve.

@@ -3,6 +3,7 @@
 //! a new version, with a preview first).
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use azure_security_keyvault_secrets::models::{
@@ -13,7 +14,9 @@ use azure_security_keyvault_secrets::models::{
 use futures::{Stream, TryStreamExt};
 use secrecy::{ExposeSecret, SecretString};
 use tracing::instrument;
-use vaultdeck_types::{AzDeletedSecret, AzRollbackPreview, AzSecretProps, AzSecretUpdate};
+use vaultdeck_types::{
+    AzDeletedSecret, AzListProgress, AzListReport, AzRollbackPreview, AzSecretProps, AzSecretUpdate,
+};
 
 use crate::{check_name, from_unix, name_version, unix, AzureVault, Error, Result};
 
@@ -113,7 +116,7 @@ fn apply_attrs(attrs: &mut SecretAttributes, u: &AzSecretUpdate) -> Result<()> {
 /// Retries `op` while the service reports a transition in progress: 409
 /// `ObjectIsBeingDeleted`, and 404 when `not_found_is_transient` (right after our own delete or
 /// recover, when 404 only means "not there yet").
-async fn retry_transition<T, F, Fut>(
+pub(crate) async fn retry_transition<T, F, Fut>(
     what: &str,
     not_found_is_transient: bool,
     mut op: F,
@@ -151,6 +154,51 @@ impl AzureVault {
         futures::stream::once(async move { pager.map_err(Error::from) })
             .map_ok(|p| p.map_err(Error::from).map_ok(from_item))
             .try_flatten()
+    }
+
+    /// Every secret, page by page as the service sends them: one item per page, empty pages
+    /// (the service sends pages with no secret but a `nextLink`) included.
+    pub fn list_secret_pages(
+        &self,
+    ) -> impl Stream<Item = Result<Vec<AzSecretProps>>> + Send + 'static {
+        let pager = self.secrets.list_secret_properties(None);
+        futures::stream::once(async move { pager.map_err(Error::from) })
+            .map_ok(|p| {
+                p.into_pages().map_err(Error::from).and_then(|page| async {
+                    let page = page.into_model()?;
+                    Ok(page.value.into_iter().map(from_item).collect::<Vec<_>>())
+                })
+            })
+            .try_flatten()
+    }
+
+    /// Every secret, handed to `on_page` one page at a time with the progress so far (empty
+    /// pages too); `on_page` returns [`ControlFlow::Break`] to stop early (the report then
+    /// says `cancelled`, and no further page is requested).
+    #[instrument(skip_all, fields(vault = %self.vault_url))]
+    pub async fn list_secrets_paged<F>(&self, mut on_page: F) -> Result<AzListReport>
+    where
+        F: FnMut(Vec<AzSecretProps>, AzListProgress) -> ControlFlow<()>,
+    {
+        let mut progress = AzListProgress::default();
+        let mut pages = Box::pin(self.list_secret_pages());
+        while let Some(page) = pages.try_next().await? {
+            progress.pages += 1;
+            progress.count += page.len() as u64;
+            if page.is_empty() {
+                progress.empty_pages += 1;
+            }
+            if on_page(page, progress).is_break() {
+                return Ok(AzListReport {
+                    progress,
+                    cancelled: true,
+                });
+            }
+        }
+        Ok(AzListReport {
+            progress,
+            cancelled: false,
+        })
     }
 
     /// All secrets, collected.

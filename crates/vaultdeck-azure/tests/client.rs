@@ -553,3 +553,148 @@ async fn device_code_sign_in_prompts_once_then_refreshes_silently() {
     assert_eq!(prompts.lock().unwrap().len(), 2);
     assert_ne!(store.load().unwrap().expose_secret(), "revoked");
 }
+
+/// A client for `server` (its own instance, so page counts are exact).
+fn vault_on(server: &AzureKeyVault) -> AzureVault {
+    let cfg = AzureConfig {
+        vault_url: server.vault_url(),
+        authority_host: Some(server.authority_host()),
+        ca_bundle: Some(server.ca_pem_path()),
+        verify_challenge_resource: false,
+    };
+    let cred = credential_for(
+        &cfg,
+        CredentialSpec::ClientSecret {
+            tenant_id: server.tenant_id().to_string(),
+            client_id: server.client_id().to_string(),
+            secret: server.client_secret(),
+        },
+    )
+    .expect("credential");
+    AzureVault::new(&cfg, cred).expect("client")
+}
+
+#[tokio::test]
+async fn secret_list_streams_page_by_page_through_empty_pages_and_stops_on_break() {
+    use std::ops::ControlFlow;
+    let server = AzureKeyVault::start();
+    let v = vault_on(&server);
+    for i in 0..30 {
+        v.set_secret(
+            &format!("paged-{i:02}"),
+            &secret("x"),
+            &AzSecretUpdate::default(),
+        )
+        .await
+        .unwrap();
+    }
+    // 25 per page; the server sends an empty page (with a nextLink) before the second page.
+    let mut seen: Vec<(usize, u64, u64, u64)> = Vec::new();
+    let mut names = Vec::new();
+    let report = v
+        .list_secrets_paged(|page, p| {
+            seen.push((page.len(), p.pages, p.empty_pages, p.count));
+            names.extend(page.into_iter().map(|s| s.name));
+            ControlFlow::Continue(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(seen, vec![(25, 1, 0, 25), (0, 2, 1, 25), (5, 3, 1, 30)]);
+    assert!(!report.cancelled);
+    assert_eq!(
+        (
+            report.progress.pages,
+            report.progress.empty_pages,
+            report.progress.count
+        ),
+        (3, 1, 30)
+    );
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 30, "every secret exactly once");
+
+    // Break after the first page: no further page is requested.
+    let before = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/secrets")
+        .count();
+    let report = v
+        .list_secrets_paged(|_, _| ControlFlow::Break(()))
+        .await
+        .unwrap();
+    assert!(report.cancelled);
+    assert_eq!((report.progress.pages, report.progress.count), (1, 25));
+    let after: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/secrets")
+        .skip(before)
+        .collect();
+    assert!(
+        after.iter().all(|r| r.query("$skiptoken").is_none()),
+        "a continuation was requested after the break: {after:?}"
+    );
+}
+
+#[tokio::test]
+async fn key_soft_delete_transitions_recover_and_purge() {
+    let v = vault();
+    let name = unique("kdel");
+    let tags = BTreeMap::from([("team".to_string(), "payments".to_string())]);
+    v.create_key(&name, &AzKeySpec::Rsa { size: 2048 }, &tags)
+        .await
+        .unwrap();
+    v.rotate_key(&name).await.unwrap();
+    let d = v.delete_key(&name).await.unwrap();
+    assert_eq!(d.props.name, name);
+    assert_eq!(d.props.tags, tags);
+    assert!(d
+        .recovery_id
+        .as_deref()
+        .unwrap()
+        .ends_with(&format!("/deletedkeys/{name}")));
+
+    // Right after the delete: not visible yet, purge/recover early, the name is taken.
+    assert!(v.deleted_key(&name).await.unwrap_err().is_not_found());
+    let e = v.purge_key(&name).await.unwrap_err();
+    assert!(e.is_being_deleted(), "{e}");
+    assert_eq!(e.code(), ErrorCode::Conflict);
+    assert!(v.recover_key(&name).await.unwrap_err().is_being_deleted());
+    let e = v
+        .create_key(&name, &AzKeySpec::Rsa { size: 2048 }, &BTreeMap::new())
+        .await
+        .unwrap_err();
+    assert!(e.is_deleted_but_recoverable(), "{e}");
+    assert!(v.get_key(&name, None).await.unwrap_err().is_not_found());
+
+    let d = v.wait_key_deleted(&name).await.unwrap();
+    assert!(d.scheduled_purge_date.unwrap() > d.deleted_date.unwrap());
+    assert_eq!(d.props.kty.as_deref(), Some("RSA"));
+    assert!(v
+        .list_deleted_keys()
+        .await
+        .unwrap()
+        .iter()
+        .any(|d| d.props.name == name));
+
+    // Recovered with every version.
+    let r = v.recover_key_when_ready(&name).await.unwrap();
+    assert_eq!(r.name, name);
+    assert_eq!(v.key_versions(&name).await.unwrap().len(), 2);
+
+    v.delete_key(&name).await.unwrap();
+    v.purge_key_when_ready(&name).await.unwrap();
+    assert!(v.deleted_key(&name).await.unwrap_err().is_not_found());
+    // Purged for good: the name is free again, with a fresh history.
+    v.create_key(
+        &name,
+        &AzKeySpec::Ec {
+            curve: "P-256".into(),
+        },
+        &BTreeMap::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(v.key_versions(&name).await.unwrap().len(), 1);
+}

@@ -14,7 +14,9 @@ use clap::{Args, Subcommand};
 use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use serde_json::json;
 use vaultdeck_aws::{AwsClient, AwsSettings};
-use vaultdeck_core::aws::{AwsAudited, NewSecret, SecretPayload, VersionSelector};
+use vaultdeck_core::aws::{
+    AwsAudited, NewSecret, RotationSchedule, SecretPayload, VersionSelector,
+};
 use vaultdeck_types::{
     AwsDeleteMode, AwsListFilter, AwsPasswordSpec, AwsPolicySeverity, AwsSecretDetail,
     AwsServerValidation, ErrorCode,
@@ -161,6 +163,20 @@ enum AwsOp {
         #[arg(long)]
         yes: bool,
     },
+    /// Lambda rotation settings: turn on with a schedule, or off.
+    #[command(subcommand)]
+    Rotation(RotationOp),
+    /// Change a secret's description and / or the KMS key new versions are encrypted with.
+    Update {
+        /// Secret name or ARN.
+        name: String,
+        /// New description.
+        #[arg(long)]
+        description: Option<String>,
+        /// KMS key id, key ARN, alias (alias/NAME) or alias ARN.
+        #[arg(long)]
+        kms_key_id: Option<String>,
+    },
     /// Resource policies.
     #[command(subcommand)]
     Policy(PolicyOp),
@@ -180,6 +196,40 @@ enum AwsOp {
     },
     /// Cancel a scheduled deletion.
     Restore {
+        /// Secret name or ARN.
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RotationOp {
+    /// Turn on Lambda rotation (RotateSecret with settings). The ARN and the schedule are
+    /// checked before anything is sent.
+    Enable {
+        /// Secret name or ARN.
+        name: String,
+        /// The rotation Lambda's ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME).
+        #[arg(long)]
+        lambda: String,
+        /// Rotate every this many days (1–1000).
+        #[arg(
+            long,
+            conflicts_with = "schedule",
+            required_unless_present = "schedule"
+        )]
+        days: Option<i64>,
+        /// A rate() or cron() schedule expression, e.g. "rate(10 days)".
+        #[arg(long)]
+        schedule: Option<String>,
+        /// Rotation window length, 1h–24h.
+        #[arg(long)]
+        duration: Option<String>,
+        /// Also rotate once right away (default: only store the schedule).
+        #[arg(long)]
+        now: bool,
+    },
+    /// Turn rotation off (CancelRotateSecret).
+    Disable {
         /// Secret name or ARN.
         name: String,
     },
@@ -634,6 +684,55 @@ pub(crate) async fn run(cmd: AwsCmd, json: bool) -> Result<ExitCode, Failure> {
                     )
                 });
             }
+        }
+        AwsOp::Rotation(RotationOp::Enable {
+            name,
+            lambda,
+            days,
+            schedule,
+            duration,
+            now,
+        }) => {
+            let schedule = RotationSchedule {
+                automatically_after_days: days,
+                schedule_expression: schedule,
+                duration,
+            };
+            aws.enable_rotation(&name, &lambda, &schedule, now).await?;
+            let r = c.rotation_config(&name).await?;
+            print(json, &r, |r| {
+                format!(
+                    "{name}: rotation {} with {}",
+                    if r.enabled {
+                        "enabled"
+                    } else {
+                        "stored (not enabled)"
+                    },
+                    r.lambda_arn.as_deref().unwrap_or("-")
+                )
+            });
+        }
+        AwsOp::Rotation(RotationOp::Disable { name }) => {
+            aws.disable_rotation(&name).await?;
+            let r = c.rotation_config(&name).await?;
+            print(json, &r, |_| format!("{name}: rotation off"));
+        }
+        AwsOp::Update {
+            name,
+            description,
+            kms_key_id,
+        } => {
+            let kms = kms_key_id.as_deref().map(str::trim);
+            if description.is_none() && kms.is_none_or(str::is_empty) {
+                return Err(fail(
+                    ErrorCode::InvalidInput,
+                    "nothing to change: give --description and / or --kms-key-id",
+                ));
+            }
+            aws.update(&name, description.as_deref(), kms.filter(|k| !k.is_empty()))
+                .await?;
+            let d = c.describe(&name).await?;
+            print(json, &d, detail_text);
         }
         AwsOp::Policy(PolicyOp::Get { name }) => match c.get_policy(&name).await? {
             Some(p) => {

@@ -10,7 +10,7 @@
 //! recorded in the local audit log (`az.*`).
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
@@ -145,7 +145,7 @@ enum AzOp {
         #[arg(long = "in")]
         input: std::path::PathBuf,
     },
-    /// Keys: ls, versions, create, rotate, policy.
+    /// Keys: ls, versions, create, enable, rotate, policy, delete, recover, purge.
     #[command(subcommand)]
     Key(KeyOp),
     /// Certificates (read-only): ls, get.
@@ -162,7 +162,11 @@ enum Kty {
 #[derive(Subcommand)]
 enum KeyOp {
     /// List keys.
-    Ls,
+    Ls {
+        /// List soft-deleted keys with their scheduled purge date.
+        #[arg(long)]
+        deleted: bool,
+    },
     /// List a key's versions.
     Versions {
         /// Key name.
@@ -181,6 +185,38 @@ enum KeyOp {
         /// EC curve.
         #[arg(long, default_value = "P-256")]
         curve: String,
+        /// Tag as KEY=VALUE (repeatable).
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+    },
+    /// Enable or disable one version of a key (default: the latest).
+    Enable {
+        /// Key name.
+        name: String,
+        /// A specific version.
+        #[arg(long)]
+        version: Option<String>,
+        /// `false` disables it.
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        enabled: bool,
+    },
+    /// Soft-delete a key (every version; recoverable until its scheduled purge date).
+    Delete {
+        /// Key name.
+        name: String,
+    },
+    /// Recover a soft-deleted key.
+    Recover {
+        /// Key name.
+        name: String,
+    },
+    /// Purge a soft-deleted key for good (type its name, or --yes).
+    Purge {
+        /// Key name.
+        name: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
     },
     /// Rotate a key now (a new version).
     Rotate {
@@ -246,6 +282,16 @@ impl From<vaultdeck_azure::Error> for Failure {
 }
 
 /// A core error, with the Azure-specific way out when there is one.
+/// `path` made absolute against the working directory (core takes absolute paths only).
+fn absolute(path: &std::path::Path) -> Result<std::path::PathBuf, Failure> {
+    std::path::absolute(path).map_err(|e| {
+        fail(
+            ErrorCode::InvalidInput,
+            format!("cannot resolve {}: {e}", path.display()),
+        )
+    })
+}
+
 fn az_failure(e: vaultdeck_core::Error) -> Failure {
     match e {
         vaultdeck_core::Error::Azure(z) => z.into(),
@@ -522,44 +568,23 @@ pub(crate) async fn run(cmd: AzCmd, json: bool) -> Result<ExitCode, Failure> {
             az.purge_secret(&name, &name).await?;
             print(json, &json!({"purged": name}), |_| format!("purged {name}"));
         }
+        // One implementation with the app: core creates the file first (never overwrites;
+        // 0600), removes it again if the service fails, and audits `az.backup` / `az.restore`.
         AzOp::Backup { name, out } => {
-            let blob = az.backup_secret(&name).await?;
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&out)
-                .map_err(|e| {
-                    fail(
-                        ErrorCode::InvalidInput,
-                        format!("cannot create {} (it must not exist): {e}", out.display()),
-                    )
-                })?;
-            f.write_all(&blob).map_err(|e| {
-                fail(
-                    ErrorCode::Internal,
-                    format!("writing {}: {e}", out.display()),
-                )
-            })?;
+            let out = absolute(&out)?;
+            let bytes = az.backup_secret_to_file(&name, &out).await?;
             print(
                 json,
-                &json!({"secret": name, "file": out, "bytes": blob.len()}),
-                |_| {
-                    format!(
-                        "backed up {name} to {} ({} bytes)",
-                        out.display(),
-                        blob.len()
-                    )
-                },
+                &json!({"secret": name, "file": out, "bytes": bytes}),
+                |_| format!("backed up {name} to {} ({bytes} bytes)", out.display()),
             );
         }
         AzOp::Restore { input } => {
-            let blob = std::fs::read(&input).map_err(|e| {
-                fail(
-                    ErrorCode::InvalidInput,
-                    format!("cannot read {}: {e}", input.display()),
-                )
-            })?;
-            let p = az.restore_secret(&blob).await.map_err(az_failure)?;
+            let input = absolute(&input)?;
+            let p = az
+                .restore_secret_from_file(&input)
+                .await
+                .map_err(az_failure)?;
             print(json, &p, |p| format!("restored {}", p.name));
         }
         AzOp::Key(op) => return key(op, &az, json).await,
@@ -606,7 +631,24 @@ async fn key(op: KeyOp, az: &AzureAudited, json: bool) -> Result<ExitCode, Failu
         )
     };
     match op {
-        KeyOp::Ls => {
+        KeyOp::Ls { deleted: true } => {
+            let items = v.list_deleted_keys().await?;
+            print(json, &items, |items| {
+                items
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{:<40} deleted {}  purged on {}",
+                            d.props.name,
+                            ts(d.deleted_date),
+                            ts(d.scheduled_purge_date)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        KeyOp::Ls { deleted: false } => {
             let items = v.list_keys().await?;
             print(json, &items, |i| {
                 i.iter().map(key_line).collect::<Vec<_>>().join("\n")
@@ -623,13 +665,50 @@ async fn key(op: KeyOp, az: &AzureAudited, json: bool) -> Result<ExitCode, Failu
             kty,
             size,
             curve,
+            tags,
         } => {
             let spec = match kty {
                 Kty::Rsa => AzKeySpec::Rsa { size },
                 Kty::Ec => AzKeySpec::Ec { curve },
             };
-            let k = az.create_key(&name, &spec, &BTreeMap::new()).await?;
+            let k = az.create_key(&name, &spec, &parse_tags(&tags)?).await?;
             print(json, &k, |k| key_line(k));
+        }
+        KeyOp::Enable {
+            name,
+            version,
+            enabled,
+        } => {
+            let k = az
+                .set_key_enabled(&name, version.as_deref(), enabled)
+                .await?;
+            print(json, &k, |k| key_line(k));
+        }
+        KeyOp::Delete { name } => {
+            let d = az.delete_key(&name).await?;
+            print(json, &d, |d| {
+                format!(
+                    "deleted key {} (recoverable until {}: vdeck az key recover {})",
+                    d.props.name,
+                    ts(d.scheduled_purge_date),
+                    d.props.name
+                )
+            });
+        }
+        KeyOp::Recover { name } => {
+            let k = az.recover_key(&name).await?;
+            print(json, &k, |k| format!("recovered key {}", k.name));
+        }
+        KeyOp::Purge { name, yes } => {
+            confirm(
+                yes,
+                &format!("Purge the deleted key {name} for good? This cannot be undone."),
+                &name,
+            )?;
+            az.purge_key(&name, &name).await?;
+            print(json, &json!({"purged": name}), |_| {
+                format!("purged key {name}")
+            });
         }
         KeyOp::Rotate { name } => {
             let k = az.rotate_key(&name).await?;

@@ -24,7 +24,8 @@ pub(crate) enum LeasesCmd {
     Lease(LeaseArgs),
     /// Tokens: ls (inventory, filters, root tokens), lookup, revoke-accessor.
     Token(TokenArgs),
-    /// Rotations: database root and static roles, transit keys, KV values.
+    /// Rotations: database root and static roles, transit keys, KV values, and plan files
+    /// (with AWS and Azure steps).
     Rotate(RotateArgs),
 }
 
@@ -141,6 +142,8 @@ pub(crate) struct RotateArgs {
 
 #[derive(Subcommand)]
 enum RotateOp {
+    /// Runs a bulk rotation plan from a JSON file (Vault, AWS and Azure steps; `--dry-run`).
+    Plan(crate::rotate::PlanArgs),
     /// Rotates a database connection's root credential (afterwards only Vault knows it).
     DbRoot {
         /// Database mount.
@@ -239,7 +242,11 @@ pub(crate) async fn run(cmd: LeasesCmd, json: bool) -> Result<ExitCode, Failure>
     match cmd {
         LeasesCmd::Lease(a) => lease(open(a.profile).await?, a.op, json).await,
         LeasesCmd::Token(a) => token(open(a.profile).await?, a.op, json).await,
-        LeasesCmd::Rotate(a) => rotate(open(a.profile).await?, a.op, json).await,
+        LeasesCmd::Rotate(a) => match a.op {
+            // A plan may have no Vault step: it opens only the connections it needs.
+            RotateOp::Plan(p) => crate::rotate::plan(a.profile, p, json).await,
+            op => rotate(open(a.profile).await?, op, json).await,
+        },
     }
 }
 
@@ -420,6 +427,7 @@ async fn token(s: Session, op: TokenOp, json: bool) -> Result<ExitCode, Failure>
 
 async fn rotate(s: Session, op: RotateOp, json: bool) -> Result<ExitCode, Failure> {
     match op {
+        RotateOp::Plan(p) => return crate::rotate::plan(Some(s.name), p, json).await,
         RotateOp::DbRoot {
             mount,
             connection,

@@ -12,6 +12,7 @@ mod breakglass;
 mod kv;
 mod leases;
 mod policy;
+mod rotate;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;

@@ -388,3 +388,76 @@ fn saved_profiles_sign_in_through_the_chain_or_need_the_key() {
         t,
     );
 }
+
+#[test]
+fn rotation_settings_and_kms_key_change() {
+    let t = Instant::now();
+    let u = aws_user();
+    let name = uniq("cli/rotcfg");
+    u.json(&["aws", "put", &name, "--create"], Some("v"));
+    // A malformed ARN is refused before anything is sent: rotation stays off.
+    let enable = |lambda: &str| {
+        vec![
+            "aws".to_owned(),
+            "rotation".into(),
+            "enable".into(),
+            name.clone(),
+            "--lambda".into(),
+            lambda.to_owned(),
+            "--days".into(),
+            "30".into(),
+        ]
+    };
+    let args = enable("cli-rotator");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let err = u.fails(&args, None, 2);
+    assert!(err.contains("Lambda function ARN"), "{err}");
+    assert_eq!(
+        u.json(&["aws", "get", &name], None)["rotation"]["enabled"],
+        false
+    );
+    // A well-formed ARN of a Lambda moto does not have: moto answers ResourceNotFound (exit
+    // 5, the server's message) but stores the settings anyway (peers.md §F; AWS would not).
+    let arn = "arn:aws:lambda:us-west-2:123456789012:function:cli-rotator";
+    let args = enable(arn);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let err = u.fails(&args, None, 5);
+    assert!(err.contains("cli-rotator"), "{err}");
+    let r = &u.json(&["aws", "get", &name], None)["rotation"];
+    assert_eq!(r["enabled"], true, "{r}");
+    assert_eq!(r["lambda_arn"], arn, "{r}");
+    assert_eq!(r["automatically_after_days"], 30, "{r}");
+    let off = u.json(&["aws", "rotation", "disable", &name], None);
+    assert_eq!(off["enabled"], false, "{off}");
+    // Both --days and --schedule: refused by the argument parser.
+    u.fails(
+        &[
+            "aws",
+            "rotation",
+            "enable",
+            &name,
+            "--lambda",
+            arn,
+            "--days",
+            "3",
+            "--schedule",
+            "rate(3 days)",
+        ],
+        None,
+        2,
+    );
+
+    // The KMS key.
+    let d = u.json(
+        &["aws", "update", &name, "--kms-key-id", "alias/cli-key"],
+        None,
+    );
+    assert_eq!(d["kms_key_id"], "alias/cli-key", "{d}");
+    let err = u.fails(&["aws", "update", &name], None, 2);
+    assert!(err.contains("nothing to change"), "{err}");
+    let audit = u.data_text();
+    for action in ["aws.rotation_enable", "aws.rotation_disable", "aws.update"] {
+        assert!(audit.contains(action), "{action} missing:\n{audit}");
+    }
+    done("rotation_settings_and_kms_key_change", t);
+}

@@ -142,6 +142,26 @@ fn delete_recover_purge_backup_restore() {
         None,
         2,
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "backup file mode {mode:o}");
+    }
+    // A secret that does not exist: not found (exit 5), and no file is left behind.
+    let missing = u.dir.path().join("missing.bin");
+    u.fails(
+        &[
+            "az",
+            "backup",
+            &unique("nope"),
+            "--out",
+            missing.to_str().unwrap(),
+        ],
+        None,
+        5,
+    );
+    assert!(!missing.exists(), "a failed backup left {missing:?}");
     // Restore onto the existing name: conflict (exit 7).
     u.fails(
         &["az", "restore", "--in", backup.to_str().unwrap()],
@@ -369,4 +389,176 @@ ca_bundle = "{}"
         audit.contains("azure-dev") && audit.contains("az.set"),
         "{audit}"
     );
+}
+
+/// A managed-identity profile connects for real through core: the App Service token service
+/// (`IDENTITY_ENDPOINT` + `IDENTITY_HEADER`, answered by the test server) issues the token.
+#[test]
+fn managed_identity_profile_signs_in_through_the_identity_endpoint() {
+    let s = &*SERVER;
+    let u = User::with_env(vec![
+        ("IDENTITY_ENDPOINT".to_owned(), s.identity_endpoint()),
+        (
+            "IDENTITY_HEADER".to_owned(),
+            s.identity_header().expose_secret().to_owned(),
+        ),
+    ]);
+    let config = u.dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("profiles.toml"),
+        format!(
+            r#"[[profile]]
+id = "az-mi"
+name = "azure-mi"
+
+[profile.kind]
+provider = "azure"
+vault_url = "{}"
+auth = "managed_identity"
+authority_host = "{}"
+ca_bundle = "{}"
+"#,
+            s.vault_url(),
+            s.authority_host(),
+            s.ca_pem_path().display()
+        ),
+    )
+    .unwrap();
+    let before = s
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/msi/token")
+        .count();
+    let name = unique("mi");
+    let set = u.json(&["az", "--profile", "azure-mi", "set", &name], Some("mi"));
+    assert_eq!(set["name"], name.as_str());
+    let after = s
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/msi/token" && r.status == 200)
+        .count();
+    assert!(after > before, "the identity endpoint issued no token");
+    assert!(u.audit().contains("azure-mi"));
+
+    // Without the host's identity header the sign-in fails clearly (exit 3), nothing written.
+    let bad = User::with_env(vec![
+        ("IDENTITY_ENDPOINT".to_owned(), s.identity_endpoint()),
+        ("IDENTITY_HEADER".to_owned(), "wrong".to_owned()),
+    ]);
+    let bad_config = bad.dir.path().join("config");
+    std::fs::create_dir_all(&bad_config).unwrap();
+    std::fs::copy(
+        config.join("profiles.toml"),
+        bad_config.join("profiles.toml"),
+    )
+    .unwrap();
+    let other = unique("mi-bad");
+    bad.fails(
+        &["az", "--profile", "azure-mi", "set", &other],
+        Some("x"),
+        3,
+    );
+    u.fails(&["az", "--profile", "azure-mi", "get", &other], None, 5);
+}
+
+/// Keys: create with tags, disable/enable one version, soft delete (listed with dates; the
+/// name refused while deleted), recover with every version, purge (typed or --yes); audited.
+#[test]
+fn key_tags_versions_and_soft_delete() {
+    let u = az_user();
+    let name = unique("ckey");
+    let k = u.json(
+        &[
+            "az",
+            "key",
+            "create",
+            &name,
+            "--tag",
+            "team=payments",
+            "--tag",
+            "env=ci",
+        ],
+        None,
+    );
+    assert_eq!(k["tags"]["team"], "payments");
+    assert_eq!(k["tags"]["env"], "ci");
+    let first = k["version"].as_str().unwrap().to_string();
+    u.fails(&["az", "key", "create", &name, "--tag", "oops"], None, 2);
+    u.json(&["az", "key", "rotate", &name], None);
+    let off = u.json(
+        &[
+            "az",
+            "key",
+            "enable",
+            &name,
+            "--version",
+            &first,
+            "--enabled",
+            "false",
+        ],
+        None,
+    );
+    assert_eq!(off["enabled"], false);
+    let versions = u.json(&["az", "key", "versions", &name], None);
+    let states: Vec<(String, bool)> = versions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["version"].as_str().unwrap().to_string(),
+                v["enabled"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(states.len(), 2);
+    assert!(
+        states.iter().all(|(v, e)| *e == (*v != first)),
+        "{states:?}"
+    );
+    u.json(&["az", "key", "enable", &name, "--version", &first], None);
+
+    let d = u.json(&["az", "key", "delete", &name], None);
+    assert!(d["scheduled_purge_date"].as_i64().unwrap() > d["deleted_date"].as_i64().unwrap());
+    // While deleted the name is taken (exit 7) and the key is gone (exit 5).
+    u.fails(&["az", "key", "create", &name], None, 7);
+    u.fails(&["az", "key", "versions", &name], None, 5);
+    u.json(&["az", "key", "recover", &name], None);
+    assert_eq!(
+        u.json(&["az", "key", "versions", &name], None)
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    u.json(&["az", "key", "delete", &name], None);
+    // Like the service, the deleted key shows in the deleted list a moment after the delete.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !u
+        .json(&["az", "key", "ls", "--deleted"], None)
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["props"]["name"] == name.as_str())
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} never listed as deleted"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    u.fails(&["az", "key", "purge", &name], None, 2);
+    u.json(&["az", "key", "purge", &name, "--yes"], None);
+    u.fails(&["az", "key", "recover", &name], None, 5);
+    let audit = u.audit();
+    for action in [
+        "az.key.create",
+        "az.key.update",
+        "az.key.delete",
+        "az.key.recover",
+        "az.key.purge",
+    ] {
+        assert!(audit.contains(action), "{action} not audited:\n{audit}");
+    }
 }

@@ -7,13 +7,15 @@
 //! connection.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 use secrecy::SecretString;
+use tokio_util::sync::CancellationToken;
 use vaultdeck_aws::{AwsClient, AwsSettings, StaticKeys};
 use vaultdeck_types::{
-    AwsCallerIdentity, AwsDeleteMode, AwsDeleteOutcome, AwsDiffChange, AwsDiffEntry,
-    AwsPasswordSpec, AwsProfile, AwsRollbackPlan, AwsRotationOutcome, AwsVersionDiff,
-    AwsWriteOutcome, Identity, RevealedValue,
+    AwsCallerIdentity, AwsDeleteMode, AwsDeleteOutcome, AwsDiffChange, AwsDiffEntry, AwsListBatch,
+    AwsListFilter, AwsListReport, AwsPasswordSpec, AwsProfile, AwsRollbackPlan, AwsRotationOutcome,
+    AwsVersionDiff, AwsWriteOutcome, Identity, RevealedValue,
 };
 
 pub use vaultdeck_aws::{NewSecret, RotationSchedule, SecretPayload, SecretValue, VersionSelector};
@@ -462,6 +464,46 @@ impl AwsAudited {
         self.record("aws.restore", secret, String::new(), &r);
         Ok(r?)
     }
+}
+
+/// Lists the secrets matching `filter` page by page (`page_size` 1–100, default 100): each
+/// page goes to `on_page` as an [`AwsListBatch`] as soon as the service answers it. When
+/// `cancel` fires, the page in flight is dropped and the report says `cancelled` with what was
+/// delivered until then. A listing reads no value, so it is not audited.
+pub async fn list_streamed(
+    client: &AwsClient,
+    filter: &AwsListFilter,
+    page_size: Option<i32>,
+    cancel: &CancellationToken,
+    mut on_page: impl FnMut(AwsListBatch),
+) -> Result<AwsListReport> {
+    let started = std::time::Instant::now();
+    let mut report = AwsListReport::default();
+    let r = {
+        let listing = client.list_secrets(filter, page_size, |secrets| {
+            if cancel.is_cancelled() {
+                return ControlFlow::Break(());
+            }
+            report.pages += 1;
+            report.count += secrets.len() as u64;
+            on_page(AwsListBatch {
+                secrets,
+                page: report.pages,
+                listed: report.count,
+            });
+            ControlFlow::Continue(())
+        });
+        tokio::select! {
+            r = listing => Some(r),
+            () = cancel.cancelled() => None,
+        }
+    };
+    if let Some(Err(e)) = r {
+        return Err(e.into());
+    }
+    report.cancelled = cancel.is_cancelled();
+    report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(report)
 }
 
 /// A payload as text for display and comparison (binary values as lower-case hex).

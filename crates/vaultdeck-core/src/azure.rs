@@ -616,6 +616,38 @@ impl AzureAudited {
         Ok(r?)
     }
 
+    /// Soft-deletes a key (every version); `az.key.delete`.
+    pub async fn delete_key(&self, name: &str) -> Result<vaultdeck_types::AzDeletedKey> {
+        let r = self.vault.delete_key(name).await;
+        self.record(
+            "az.key.delete",
+            format!("key:{name}"),
+            "soft delete".into(),
+            &r,
+        );
+        Ok(r?)
+    }
+
+    /// Recovers a soft-deleted key, waiting out the service's transitions; `az.key.recover`.
+    pub async fn recover_key(&self, name: &str) -> Result<AzKeyProps> {
+        let r = self.vault.recover_key_when_ready(name).await;
+        self.record("az.key.recover", format!("key:{name}"), String::new(), &r);
+        Ok(r?)
+    }
+
+    /// Purges a soft-deleted key for good; the caller must have had the user type `confirm`
+    /// = the name. `az.key.purge`.
+    pub async fn purge_key(&self, name: &str, confirm: &str) -> Result<()> {
+        if confirm != name {
+            return Err(Error::InvalidInput(format!(
+                "type the key's name ({name}) to purge it for good"
+            )));
+        }
+        let r = self.vault.purge_key_when_ready(name).await;
+        self.record("az.key.purge", format!("key:{name}"), String::new(), &r);
+        Ok(r?)
+    }
+
     /// Replaces a key's rotation policy; `az.key.policy`.
     pub async fn set_rotation_policy(
         &self,

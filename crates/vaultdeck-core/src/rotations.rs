@@ -2,7 +2,9 @@
 //! roles (list, rotate now), transit keys (list with versions, rotate, minimum versions), KV
 //! "rotate value" (a new random value written with check-and-set through a
 //! [`SecretStore`]), and bulk rotation plans (a dry-run list of steps, then per-step results
-//! with stop-on-error). Every mutation is audited; generated values never reach a log.
+//! with stop-on-error). A plan's Vault steps run on one Vault connection; its AWS Secrets
+//! Manager and Azure Key Vault steps each on the open connection they name (resolved through
+//! the [`Deck`]). Every mutation is audited; generated values never reach a log.
 
 use rand::rand_core::UnwrapErr;
 use rand::rngs::SysRng;
@@ -14,15 +16,19 @@ use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 use tracing::instrument;
 
+use crate::aws::AwsAudited;
+use crate::azure::AzureAudited;
 use crate::capability::{Rotation, SecretStore};
 use crate::connection::VaultConnection;
 use crate::leases::AuditTo;
-use crate::secrets::SecretPatch;
+use crate::secrets::{Audited, SecretPatch};
+use crate::sessions::Deck;
 use crate::{Connection, Error, Result};
 
 use vaultdeck_types::{
-    DbConnectionTarget, DbTargets, KvTarget, PlanPreview, PlannedStep, RotationHealth,
-    RotationReportFiles, RotationRunReport, StaticRoleTarget, TransitKeyTarget, TransitTargets,
+    AwsListFilter, AzSecretUpdate, CloudProvider, CloudTarget, CloudTargets, DbConnectionTarget,
+    DbTargets, KvTarget, PlanPreview, PlannedStep, RotationHealth, RotationReportFiles,
+    RotationRunReport, StaticRoleTarget, TransitKeyTarget, TransitTargets,
 };
 pub use vaultdeck_types::{
     RotationPlan, RotationStep, StaticRole, StepResult, StepStatus, TransitKey, ValueSpec,
@@ -400,15 +406,164 @@ pub async fn rotate_kv_value<S: SecretStore + Sync>(
 
 // ------------------------------------------------------------------------ bulk plans
 
-/// Runs `plan` step by step on `conn` (KV steps through `store`, e.g. an
-/// [`Audited`](crate::secrets::Audited) view of the same connection), reporting each result to
-/// `on_step` as it finishes. With `stop_on_error` the steps after a failure are `Skipped`;
-/// cancelling skips the rest. Each step is audited by the action it performs;
-/// the plan itself as `rotate.plan`.
+/// Where a plan's steps run: Vault steps on one Vault connection, each cloud step on the
+/// AWS or Azure connection its profile id names (looked up in the deck when the step runs).
+pub struct PlanConnections<'a, R, S> {
+    /// The plan's Vault connection (database and transit steps) and a secret store over it
+    /// (KV steps, e.g. an [`Audited`](crate::secrets::Audited) view); `None` when there is no
+    /// Vault connection: Vault steps then fail, each on its own.
+    pub vault: Option<(&'a R, &'a S)>,
+    /// The deck whose open AWS and Azure connections cloud steps run on; `None`: cloud steps
+    /// fail, each on its own.
+    pub deck: Option<&'a Deck>,
+}
+
+impl<'a> PlanConnections<'a, Connection, Audited<Connection>> {
+    /// Cloud connections only (a plan without Vault steps).
+    pub fn cloud_only(deck: &'a Deck) -> Self {
+        Self {
+            vault: None,
+            deck: Some(deck),
+        }
+    }
+}
+
+/// The open connection `profile_id` names, with its profile name for messages; a closed or
+/// unknown profile is `Unauthenticated` "connection X is not open".
+fn open_cloud(deck: &Deck, profile_id: &str) -> Result<(Connection, String)> {
+    let name = deck
+        .profile(profile_id)
+        .map(|p| p.name)
+        .unwrap_or_else(|_| profile_id.to_owned());
+    let conn = deck.connection(profile_id).map_err(|_| {
+        Error::Unauthenticated(format!(
+            "connection {name} is not open: connect it on the Connections screen, then run \
+             the plan again"
+        ))
+    })?;
+    Ok((conn, name))
+}
+
+/// Runs one cloud step on its own connection (audited by the provider's audited view:
+/// `aws.rotate_client_side`, `az.key.rotate`, `az.set`); returns the non-secret detail.
+async fn run_cloud_step(deck: Option<&Deck>, step: &RotationStep) -> Result<String> {
+    let Some(deck) = deck else {
+        return Err(Error::Unsupported(
+            "this run has no access to the app's AWS and Azure connections".into(),
+        ));
+    };
+    match step {
+        RotationStep::AwsSecret {
+            profile_id,
+            name,
+            spec,
+            json_key,
+        } => {
+            let (conn, label) = open_cloud(deck, profile_id)?;
+            if !matches!(conn, Connection::Aws(_)) {
+                return Err(Error::InvalidInput(format!(
+                    "connection {label} is not an AWS Secrets Manager connection"
+                )));
+            }
+            let aws = AwsAudited::for_profile(deck, profile_id)?;
+            let o = aws
+                .rotate_client_side(name, spec, json_key.as_deref(), None)
+                .await?;
+            Ok(format!(
+                "AWSCURRENT {} (AWSPREVIOUS {})",
+                o.new_version, o.previous_version
+            ))
+        }
+        RotationStep::AzureKey { profile_id, name } => {
+            let az = azure_for(deck, profile_id)?;
+            let k = az.rotate_key(name).await?;
+            Ok(format!("new version {}", k.version.unwrap_or_default()))
+        }
+        RotationStep::AzureSecret {
+            profile_id,
+            name,
+            spec,
+        } => {
+            let az = azure_for(deck, profile_id)?;
+            // The secret must exist (a typo must not create a new one); its content type and
+            // tags carry over to the new version.
+            let current = az.vault().secret_props(name, None).await?;
+            if current.managed {
+                return Err(Error::Unsupported(format!(
+                    "secret {name} backs a certificate: Key Vault rotates it with the certificate"
+                )));
+            }
+            let value = generate_value(spec)?;
+            let attrs = AzSecretUpdate {
+                content_type: current.content_type.clone(),
+                tags: Some(current.tags.clone()),
+                ..AzSecretUpdate::default()
+            };
+            let p = az.set_secret(name, &value, &attrs).await?;
+            Ok(format!(
+                "new version {} (was {})",
+                p.version.unwrap_or_default(),
+                current.version.unwrap_or_default()
+            ))
+        }
+        _ => Err(Error::Internal("not a cloud step".into())),
+    }
+}
+
+fn azure_for(deck: &Deck, profile_id: &str) -> Result<AzureAudited> {
+    let (conn, label) = open_cloud(deck, profile_id)?;
+    if !matches!(conn, Connection::Azure(_)) {
+        return Err(Error::InvalidInput(format!(
+            "connection {label} is not an Azure Key Vault connection"
+        )));
+    }
+    AzureAudited::for_profile(deck, profile_id)
+}
+
+/// Runs one Vault step on the plan's Vault connection; returns the non-secret detail.
+async fn run_vault_step<R, S>(
+    vault: Option<(&R, &S)>,
+    audit: AuditTo<'_>,
+    step: &RotationStep,
+) -> Result<String>
+where
+    R: Rotation + Sync,
+    S: SecretStore + Sync,
+{
+    let Some((conn, store)) = vault else {
+        return Err(Error::InvalidInput(
+            "this step runs on a Vault or OpenBao connection and none was given: open one, \
+             make it the active connection, then run the plan again"
+                .into(),
+        ));
+    };
+    match step {
+        RotationStep::DbRoot { mount, connection } => {
+            rotate_db_root(conn, audit, mount, connection, connection)
+                .await
+                .map(|()| String::new())
+        }
+        RotationStep::StaticRole { mount, role } => rotate_static_role(conn, audit, mount, role)
+            .await
+            .map(|()| String::new()),
+        RotationStep::TransitKey { mount, key } => rotate_transit_key(conn, audit, mount, key)
+            .await
+            .map(|k| format!("latest version {}", k.latest_version)),
+        RotationStep::KvValue { path, keys, spec } => rotate_kv_value(store, path, keys, spec)
+            .await
+            .map(|v| v.map(|v| format!("version {v}")).unwrap_or_default()),
+        _ => Err(Error::Internal("not a Vault step".into())),
+    }
+}
+
+/// Runs `plan` step by step: Vault steps on `conns.vault` (KV steps through its store), each
+/// cloud step on the AWS or Azure connection it names (a closed or unknown connection fails
+/// that step alone). Each result goes to `on_step` as it finishes. With `stop_on_error` the
+/// steps after a failure are `Skipped`; cancelling skips the rest. Each step is audited by
+/// the action it performs; the plan itself as `rotate.plan`.
 #[instrument(skip_all, fields(steps = plan.steps.len(), stop_on_error = stop_on_error))]
 pub async fn execute_plan<R, S, F>(
-    conn: &R,
-    store: &S,
+    conns: PlanConnections<'_, R, S>,
     audit: AuditTo<'_>,
     plan: &RotationPlan,
     stop_on_error: bool,
@@ -426,29 +581,10 @@ where
         let description = step.describe();
         let outcome = if halted || cancel.is_cancelled() {
             None
+        } else if step.is_vault() {
+            Some(run_vault_step(conns.vault, audit, step).await)
         } else {
-            Some(match step {
-                RotationStep::DbRoot { mount, connection } => {
-                    rotate_db_root(conn, audit, mount, connection, connection)
-                        .await
-                        .map(|()| String::new())
-                }
-                RotationStep::StaticRole { mount, role } => {
-                    rotate_static_role(conn, audit, mount, role)
-                        .await
-                        .map(|()| String::new())
-                }
-                RotationStep::TransitKey { mount, key } => {
-                    rotate_transit_key(conn, audit, mount, key)
-                        .await
-                        .map(|k| format!("latest version {}", k.latest_version))
-                }
-                RotationStep::KvValue { path, keys, spec } => {
-                    rotate_kv_value(store, path, keys, spec)
-                        .await
-                        .map(|v| v.map(|v| format!("version {v}")).unwrap_or_default())
-                }
-            })
+            Some(run_cloud_step(conns.deck, step).await)
         };
         let r = match outcome {
             None => StepResult {
@@ -496,6 +632,170 @@ where
         &summary,
     );
     results
+}
+
+/// Checks that `conn` (profile `profile_id`) can run a plan's Vault steps: an AWS or Azure
+/// connection cannot (`InvalidInput` naming it; nothing runs).
+pub fn require_vault(deck: &Deck, profile_id: &str, conn: &Connection) -> Result<()> {
+    if matches!(conn, Connection::Vault(_)) {
+        return Ok(());
+    }
+    let name = deck
+        .profile(profile_id)
+        .map(|p| p.name)
+        .unwrap_or_else(|_| profile_id.to_owned());
+    Err(Error::InvalidInput(format!(
+        "this plan has Vault steps but {name} is not a Vault or OpenBao connection: make a \
+         Vault connection the active one (cloud steps name their own connection)"
+    )))
+}
+
+/// The Vault connection (and an audited store over it) a run of `plan` needs: `None` when the
+/// plan has no Vault step; otherwise `profile_id` must be an open Vault connection (an error
+/// before anything runs).
+pub fn plan_vault(
+    deck: &Deck,
+    profile_id: &str,
+    plan: &RotationPlan,
+) -> Result<Option<(Connection, Audited<Connection>)>> {
+    if !plan.has_vault_steps() {
+        return Ok(None);
+    }
+    let conn = deck.connection(profile_id)?;
+    require_vault(deck, profile_id, &conn)?;
+    Ok(Some((conn, Audited::for_profile(deck, profile_id)?)))
+}
+
+/// The report's "connection" line: the profile names of the Vault connection (when the plan
+/// has Vault steps) and of every cloud connection the plan's steps name, in plan order.
+pub fn plan_target_label(deck: &Deck, vault_profile_id: &str, plan: &RotationPlan) -> String {
+    let name = |id: &str| {
+        deck.profile(id)
+            .map(|p| p.name)
+            .unwrap_or_else(|_| id.to_owned())
+    };
+    let mut names: Vec<String> = Vec::new();
+    if plan.has_vault_steps() && !vault_profile_id.is_empty() {
+        names.push(name(vault_profile_id));
+    }
+    for id in plan
+        .steps
+        .iter()
+        .filter_map(RotationStep::connection_profile)
+    {
+        let n = name(id);
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names.join(", ")
+}
+
+// ------------------------------------------------------------------------ cloud targets
+
+fn unix_rfc3339(secs: Option<i64>) -> Option<String> {
+    OffsetDateTime::from_unix_timestamp(secs?)
+        .ok()?
+        .format(&Rfc3339)
+        .ok()
+}
+
+/// An open AWS or Azure connection's rotatable targets with health at `now` (names and
+/// non-secret facts only): AWS secrets not scheduled for deletion; Azure keys and secrets
+/// that do not back a certificate. A Vault connection is `Unsupported` (its targets are
+/// listed per mount).
+#[instrument(skip_all, fields(profile = %profile_id))]
+pub async fn cloud_targets(
+    deck: &Deck,
+    profile_id: &str,
+    now: OffsetDateTime,
+    max_age_days: u64,
+) -> Result<CloudTargets> {
+    let (conn, name) = open_cloud(deck, profile_id)?;
+    let mut out = CloudTargets {
+        profile_id: profile_id.to_owned(),
+        name,
+        provider: CloudProvider::Aws,
+        aws_secrets: Vec::new(),
+        azure_keys: Vec::new(),
+        azure_secrets: Vec::new(),
+    };
+    match &conn {
+        Connection::Vault(_) => {
+            return Err(Error::Unsupported(format!(
+                "{} is a Vault connection: its targets are on the Database, Transit and KV tabs",
+                out.name
+            )))
+        }
+        Connection::Aws(a) => {
+            let all = a.client().list_all(&AwsListFilter::default()).await?;
+            out.aws_secrets = all
+                .into_iter()
+                .filter(|s| s.deleted_date.is_none())
+                .map(|s| CloudTarget {
+                    detail: if s.rotation_enabled {
+                        "Lambda rotation configured".into()
+                    } else {
+                        String::new()
+                    },
+                    health: health(s.last_changed.as_deref(), now, max_age_days),
+                    name: s.name,
+                })
+                .collect();
+            out.aws_secrets.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Connection::Azure(z) => {
+            out.provider = CloudProvider::Azure;
+            let v = z.vault();
+            out.azure_keys = v
+                .list_keys()
+                .await?
+                .into_iter()
+                .filter(|k| !k.managed)
+                .map(|k| CloudTarget {
+                    detail: [
+                        k.kty.clone().unwrap_or_default(),
+                        if k.enabled { "" } else { "disabled" }.to_owned(),
+                    ]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                    health: health(
+                        unix_rfc3339(k.updated.or(k.created)).as_deref(),
+                        now,
+                        max_age_days,
+                    ),
+                    name: k.name,
+                })
+                .collect();
+            out.azure_keys.sort_by(|a, b| a.name.cmp(&b.name));
+            out.azure_secrets = v
+                .list_secrets_all()
+                .await?
+                .into_iter()
+                .filter(|s| !s.managed)
+                .map(|s| CloudTarget {
+                    detail: [
+                        s.content_type.clone().unwrap_or_default(),
+                        if s.enabled { "" } else { "disabled" }.to_owned(),
+                    ]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                    health: health(
+                        unix_rfc3339(s.updated.or(s.created)).as_deref(),
+                        now,
+                        max_age_days,
+                    ),
+                    name: s.name,
+                })
+                .collect();
+            out.azure_secrets.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+    Ok(out)
 }
 
 // ------------------------------------------------------------------------ targets and health
@@ -664,6 +964,7 @@ pub fn preview(plan: &RotationPlan) -> PlanPreview {
             description: s.describe(),
             problem: s.problem(),
             needs_typed_confirmation: matches!(s, RotationStep::DbRoot { .. }),
+            connection: s.connection_profile().map(str::to_owned),
         })
         .collect();
     PlanPreview {

@@ -307,16 +307,30 @@ async fn transit_kv_and_bulk_plan() {
     assert!(dry[2].contains("secret/rot/app"));
     let cancel = CancellationToken::new();
     let mut seen = 0;
-    let results =
-        rotations::execute_plan(&conn, &store, audit, &plan, true, &cancel, |_| seen += 1).await;
+    let results = rotations::execute_plan(
+        vault_only(&conn, &store),
+        audit,
+        &plan,
+        true,
+        &cancel,
+        |_| seen += 1,
+    )
+    .await;
     assert_eq!(seen, 3);
     let st: Vec<_> = results.iter().map(|r| r.status).collect();
     assert_eq!(
         st,
         [StepStatus::Ok, StepStatus::Failed, StepStatus::Skipped]
     );
-    let results =
-        rotations::execute_plan(&conn, &store, audit, &plan, false, &cancel, |_| {}).await;
+    let results = rotations::execute_plan(
+        vault_only(&conn, &store),
+        audit,
+        &plan,
+        false,
+        &cancel,
+        |_| {},
+    )
+    .await;
     let st: Vec<_> = results.iter().map(|r| r.status).collect();
     assert_eq!(st, [StepStatus::Ok, StepStatus::Failed, StepStatus::Ok]);
     assert_eq!(results[2].detail, "version 3");
@@ -325,7 +339,15 @@ async fn transit_kv_and_bulk_plan() {
     let before = conn.transit_keys("transit-rot").await.unwrap()[0].latest_version;
     let stop = CancellationToken::new();
     stop.cancel();
-    let skipped = rotations::execute_plan(&conn, &store, audit, &plan, false, &stop, |_| {}).await;
+    let skipped = rotations::execute_plan(
+        vault_only(&conn, &store),
+        audit,
+        &plan,
+        false,
+        &stop,
+        |_| {},
+    )
+    .await;
     assert!(skipped.iter().all(|r| r.status == StepStatus::Skipped));
     assert_eq!(
         conn.transit_keys("transit-rot").await.unwrap()[0].latest_version,
@@ -335,7 +357,10 @@ async fn transit_kv_and_bulk_plan() {
     // Cancelled during the run (after the first step): the rest is skipped.
     let mid = CancellationToken::new();
     let partial =
-        rotations::execute_plan(&conn, &store, audit, &plan, false, &mid, |_| mid.cancel()).await;
+        rotations::execute_plan(vault_only(&conn, &store), audit, &plan, false, &mid, |_| {
+            mid.cancel()
+        })
+        .await;
     let st: Vec<_> = partial.iter().map(|r| r.status).collect();
     assert_eq!(
         st,
@@ -382,4 +407,15 @@ async fn transit_kv_and_bulk_plan() {
     assert!(!text.contains(pass.expose_secret()));
     assert!(text.contains("rotate.plan") && text.contains("transit.config"));
     assert!(text.contains("rotate.report"));
+}
+
+/// The plan's connections when it has only Vault steps.
+fn vault_only<'a>(
+    conn: &'a Connection,
+    store: &'a Audited<Connection>,
+) -> rotations::PlanConnections<'a, Connection, Audited<Connection>> {
+    rotations::PlanConnections {
+        vault: Some((conn, store)),
+        deck: None,
+    }
 }

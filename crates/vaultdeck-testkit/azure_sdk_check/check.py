@@ -284,6 +284,74 @@ def main():
         except HttpResponseError as e:
             assert e.status_code == 400 and e.error.code == "BadParameter", e.error
 
+    @check("keys: update one version (disable, tags), enable again")
+    def _():
+        vs = sorted(keys.list_properties_of_key_versions(kname), key=lambda p: p.created_on)
+        old = vs[0].version
+        upd = keys.update_key_properties(kname, old, enabled=False, tags={"state": "off"})
+        assert upd.properties.version == old and upd.properties.enabled is False
+        assert upd.properties.tags == {"state": "off"}, upd.properties.tags
+        assert keys.get_key(kname).properties.enabled is True  # the current version is untouched
+        states = {p.version: p.enabled for p in keys.list_properties_of_key_versions(kname)}
+        assert states[old] is False and list(states.values()).count(True) == 1, states
+        assert keys.update_key_properties(kname, old, enabled=True).properties.enabled is True
+
+    @check("keys: delete (poller), create on deleted name -> 409 ObjectIsDeletedButRecoverable")
+    def _():
+        poller = keys.begin_delete_key(kname, _polling_interval=0.1)
+        poller.wait()
+        deleted = poller.result()
+        assert deleted.name == kname and deleted.recovery_id.endswith(f"/deletedkeys/{kname}")
+        assert deleted.deleted_date is not None and deleted.scheduled_purge_date is not None
+        try:
+            keys.get_key(kname)
+            raise AssertionError("a deleted key is still readable")
+        except ResourceNotFoundError as e:
+            assert e.error.code == "KeyNotFound", e.error
+        try:
+            keys.create_rsa_key(kname, size=2048)
+            raise AssertionError("create on a deleted name succeeded")
+        except ResourceExistsError as e:
+            assert e.status_code == 409
+            assert inner_code(e) == "ObjectIsDeletedButRecoverable", e.error
+
+    @check("keys: get deleted, list deleted")
+    def _():
+        d = keys.get_deleted_key(kname)
+        assert d.name == kname and d.scheduled_purge_date > d.deleted_date
+        assert d.key_type == KeyType.rsa
+        listed = [d.name for d in keys.list_deleted_keys(max_page_size=1)]
+        assert kname in listed, listed
+
+    @check("keys: recover (poller) keeps versions and rotation policy")
+    def _():
+        poller = keys.begin_recover_deleted_key(kname, _polling_interval=0.1)
+        poller.wait()
+        rec = poller.result()
+        assert rec.name == kname
+        assert len(list(keys.list_properties_of_key_versions(kname))) == 2
+        assert keys.get_key_rotation_policy(kname).expires_in == "P1Y"
+
+    @check("keys: purge too early -> 409 ObjectIsBeingDeleted; purge later -> ok")
+    def _():
+        poller = keys.begin_delete_key(kname, _polling_interval=0.1)
+        try:
+            keys.purge_deleted_key(kname)
+            raise AssertionError("purge right after delete succeeded")
+        except HttpResponseError as e:
+            assert e.status_code == 409, e.status_code
+            assert inner_code(e) == "ObjectIsBeingDeleted", e.error
+        poller.wait()
+        keys.purge_deleted_key(kname)
+        try:
+            keys.get_deleted_key(kname)
+            raise AssertionError("purged key still listed as deleted")
+        except ResourceNotFoundError:
+            pass
+        # The name is free again.
+        again = keys.create_ec_key(kname, curve="P-256")
+        assert again.name == kname and len(list(keys.list_properties_of_key_versions(kname))) == 1
+
     @check("certificates: get, list, versions")
     def _():
         c = certs.get_certificate(a.certificate)

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use vaultdeck_testkit::{AzureKeyVault, AzureServerConfig};
 
 /// Operations of the examples folder the test server does not offer (key soft-delete).
-const NOT_IMPLEMENTED: &[&str] = &["DeleteKey", "GetDeletedKey", "RecoverDeletedKey"];
+const NOT_IMPLEMENTED: &[&str] = &[];
 
 struct Http {
     client: reqwest::Client,
@@ -98,7 +98,10 @@ fn parse_with_model(op: &str, body: &Value) -> Result<(), String> {
         "GetDeletedSecrets" => p::<sm::ListDeletedSecretPropertiesResult>(body),
         "BackupSecret" => p::<sm::BackupSecretResult>(body),
         "PurgeDeletedSecret" => Ok(()),
-        "CreateKey" | "GetKey" | "UpdateKey" | "RotateKey" => p::<km::Key>(body),
+        "CreateKey" | "GetKey" | "UpdateKey" | "RotateKey" | "RecoverDeletedKey" => {
+            p::<km::Key>(body)
+        }
+        "DeleteKey" | "GetDeletedKey" => p::<km::DeletedKey>(body),
         "GetKeys" | "GetKeyVersions" => p::<km::ListKeyPropertiesResult>(body),
         "GetKeyRotationPolicy" | "UpdateKeyRotationPolicy" => p::<km::KeyRotationPolicy>(body),
         "GetCertificate" => p::<cm::Certificate>(body),
@@ -291,6 +294,22 @@ async fn perform(
                     http.call("GET", &format!("/keys/{name}/rotationpolicy"), None)
                         .await
                 }
+            }
+        }
+        "DeleteKey" | "GetDeletedKey" | "RecoverDeletedKey" => {
+            http.ok("POST", &format!("/keys/{name}/create"), Some(rsa))
+                .await;
+            if op == "DeleteKey" {
+                return http.call("DELETE", &format!("/keys/{name}"), None).await;
+            }
+            http.ok("DELETE", &format!("/keys/{name}"), None).await;
+            settle().await;
+            if op == "GetDeletedKey" {
+                http.call("GET", &format!("/deletedkeys/{name}"), None)
+                    .await
+            } else {
+                http.call("POST", &format!("/deletedkeys/{name}/recover"), None)
+                    .await
             }
         }
         "GetKeys" | "GetKeyVersions" => {

@@ -75,7 +75,7 @@ fn official_python_sdk_passes_against_the_test_server() {
     );
     // Sanity: the checks really ran against this server (not a no-op script).
     let ok_lines = stdout.lines().filter(|l| l.starts_with("ok ")).count();
-    assert!(ok_lines >= 15, "too few checks ran:\n{stdout}");
+    assert!(ok_lines >= 23, "too few checks ran:\n{stdout}");
     let log = server.requests();
     assert!(
         log.iter()
@@ -90,6 +90,28 @@ fn official_python_sdk_passes_against_the_test_server() {
         log.iter()
             .any(|r| r.path == "/secrets" && r.query("$skiptoken").is_some()),
         "the SDK never followed a nextLink"
+    );
+    // Key soft delete went through the server's deleted-keys collection.
+    let key_call = |method: &str, matches: &dyn Fn(&str) -> bool| {
+        log.iter()
+            .any(|r| r.method == method && matches(&r.path) && (200..300).contains(&r.status))
+    };
+    assert!(
+        key_call("DELETE", &|p| p.starts_with("/keys/")),
+        "no key delete"
+    );
+    assert!(
+        key_call("GET", &|p| p == "/deletedkeys"),
+        "no deleted-keys list"
+    );
+    assert!(
+        key_call("POST", &|p| p.starts_with("/deletedkeys/")
+            && p.ends_with("/recover")),
+        "no key recover"
+    );
+    assert!(
+        key_call("DELETE", &|p| p.starts_with("/deletedkeys/")),
+        "no key purge"
     );
     println!("python SDK check took {:?}", started.elapsed());
 }

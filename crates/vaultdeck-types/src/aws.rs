@@ -341,7 +341,9 @@ pub struct AwsSecretRef {
     pub secret: String,
 }
 
-/// List the secrets of an AWS connection.
+/// List the secrets of an AWS connection, page by page: every page is sent through the
+/// command's `onBatch` channel as an [`AwsListBatch`] as soon as it arrives; the answer is an
+/// [`AwsListReport`]. Cancel with `cancel_job` and the same `job_id`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AwsListArgs {
     /// Profile id.
@@ -349,6 +351,161 @@ pub struct AwsListArgs {
     /// Filters (all optional).
     #[serde(default)]
     pub filter: AwsListFilter,
+    /// Job id for `cancel_job` (empty: not cancelable).
+    #[serde(default)]
+    pub job_id: String,
+    /// Secrets per page (1–100; `None`: 100, the service's maximum).
+    #[serde(default)]
+    pub page_size: Option<i32>,
+}
+
+/// One page of a streamed listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsListBatch {
+    /// The page's secrets, in the service's order.
+    pub secrets: Vec<AwsSecretSummary>,
+    /// 1-based page number.
+    pub page: u32,
+    /// Secrets listed so far, this page included.
+    pub listed: u64,
+}
+
+/// How a streamed listing ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsListReport {
+    /// Secrets delivered.
+    pub count: u64,
+    /// Pages delivered.
+    pub pages: u32,
+    /// Whether `cancel_job` stopped it (then the list is partial).
+    pub cancelled: bool,
+    /// Wall time.
+    pub elapsed_ms: u64,
+}
+
+impl AwsListFilter {
+    /// Whether no filter narrows the listing (a full list of the live secrets).
+    pub fn is_unfiltered(&self) -> bool {
+        let set = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+        !(set(&self.name_prefix)
+            || set(&self.tag_key)
+            || set(&self.tag_value)
+            || set(&self.description))
+    }
+}
+
+/// Turn on Lambda rotation with a schedule (RotateSecret with settings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsEnableRotationArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Secret name or ARN.
+    pub secret: String,
+    /// The rotation Lambda's ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`).
+    pub lambda_arn: String,
+    /// When to rotate.
+    #[serde(default)]
+    pub schedule: AwsRotationSchedule,
+    /// Rotate once right away (AWS's default); `false` only stores the schedule.
+    #[serde(default)]
+    pub rotate_immediately: bool,
+}
+
+/// A rotation schedule: a number of days or a `rate()`/`cron()` expression, and an optional
+/// window length.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsRotationSchedule {
+    /// Rotate every this many days (1–1000).
+    #[serde(default)]
+    pub automatically_after_days: Option<i64>,
+    /// `rate(10 days)` or `cron(0 16 1,15 * ? *)`.
+    #[serde(default)]
+    pub schedule_expression: Option<String>,
+    /// Rotation window length, `1h`–`24h`.
+    #[serde(default)]
+    pub duration: Option<String>,
+}
+
+impl AwsRotationSchedule {
+    /// Checks the schedule and the Lambda ARN the way Secrets Manager would, so a bad form is
+    /// refused before anything is sent. The message names the field and what to type.
+    pub fn validate(&self, lambda_arn: &str) -> Result<(), String> {
+        let arn = lambda_arn.trim();
+        let parts: Vec<&str> = arn.splitn(7, ':').collect();
+        let arn_ok = parts.len() == 7
+            && parts[0] == "arn"
+            && parts[1].starts_with("aws")
+            && parts[2] == "lambda"
+            && !parts[3].is_empty()
+            && parts[4].len() == 12
+            && parts[4].bytes().all(|b| b.is_ascii_digit())
+            && parts[5] == "function"
+            && !parts[6].is_empty();
+        if !arn_ok {
+            return Err(format!(
+                "the rotation Lambda ARN {arn:?} is not a Lambda function ARN: use \
+                 arn:aws:lambda:REGION:ACCOUNT:function:NAME"
+            ));
+        }
+        let expr = self
+            .schedule_expression
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty());
+        match (self.automatically_after_days, expr) {
+            (None, None) => {
+                return Err(
+                    "a rotation schedule needs a number of days or a schedule expression".into(),
+                )
+            }
+            (Some(_), Some(_)) => {
+                return Err(
+                    "give either a number of days or a schedule expression, not both".into(),
+                )
+            }
+            (Some(d), None) if !(1..=1000).contains(&d) => {
+                return Err(format!("rotate every {d} days: use 1 to 1000 days"))
+            }
+            (None, Some(e)) => {
+                let inner = e
+                    .strip_prefix("rate(")
+                    .or_else(|| e.strip_prefix("cron("))
+                    .and_then(|r| r.strip_suffix(')'));
+                if inner.is_none_or(|i| i.trim().is_empty()) {
+                    return Err(format!(
+                        "the schedule expression {e:?} must be rate(...) or cron(...), e.g. \
+                         rate(10 days)"
+                    ));
+                }
+            }
+            _ => {}
+        }
+        if let Some(d) = self
+            .duration
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            let hours = d.strip_suffix('h').and_then(|h| h.parse::<u8>().ok());
+            if !hours.is_some_and(|h| (1..=24).contains(&h)) {
+                return Err(format!(
+                    "the rotation window {d:?} must be whole hours from 1h to 24h, e.g. 3h"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Change the KMS key that encrypts a secret's new versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsKmsArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Secret name or ARN.
+    pub secret: String,
+    /// Key id, key ARN, alias (`alias/app`) or alias ARN.
+    pub kms_key_id: String,
 }
 
 /// Reveal one version's value (AWSCURRENT unless a version id or label is given).
@@ -571,8 +728,9 @@ crate::commands! {
     AWS_COMMANDS;
     /// Who the connection's credentials belong to (STS GetCallerIdentity).
     GetAwsCallerIdentity = "aws_caller_identity": crate::ProfileRef => AwsCallerIdentity;
-    /// Every secret (all pages) matching the filter.
-    AwsListSecrets = "aws_list_secrets": AwsListArgs => Vec<AwsSecretSummary>;
+    /// Every secret matching the filter, each page streamed through the `onBatch` channel
+    /// ([`AwsListBatch`]) as it arrives; cancelable with `cancel_job`.
+    AwsListSecrets = "aws_list_secrets": AwsListArgs => AwsListReport;
     /// A secret's detail with its versions and labels (no value).
     AwsDescribeSecret = "aws_describe_secret": AwsSecretRef => AwsSecretDetail;
     /// Reveal a version's value (audited).
@@ -595,6 +753,12 @@ crate::commands! {
     AwsRotateClientSide = "aws_rotate_client_side": AwsRotateArgs => AwsRotationOutcome;
     /// Run the configured rotation Lambda now (audited).
     AwsRotateNow = "aws_rotate_now": AwsSecretRef => Option<String>;
+    /// Turn on Lambda rotation with a validated schedule (audited); the refreshed detail.
+    AwsEnableRotation = "aws_enable_rotation": AwsEnableRotationArgs => AwsSecretDetail;
+    /// Turn rotation off (audited); the refreshed detail.
+    AwsDisableRotation = "aws_disable_rotation": AwsSecretRef => AwsSecretDetail;
+    /// Change the KMS key (audited); the refreshed detail.
+    AwsUpdateKmsKey = "aws_update_kms_key": AwsKmsArgs => AwsSecretDetail;
     /// The resource policy, if any.
     AwsGetPolicy = "aws_get_policy": AwsSecretRef => Option<String>;
     /// Local checks and the server's validation of a policy draft.
@@ -607,4 +771,77 @@ crate::commands! {
     AwsDeleteSecret = "aws_delete_secret": AwsDeleteArgs => AwsDeleteOutcome;
     /// Cancel a scheduled deletion (audited).
     AwsRestoreSecret = "aws_restore_secret": AwsSecretRef => ();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:rotator";
+
+    fn days(d: i64) -> AwsRotationSchedule {
+        AwsRotationSchedule {
+            automatically_after_days: Some(d),
+            ..Default::default()
+        }
+    }
+
+    fn expr(e: &str) -> AwsRotationSchedule {
+        AwsRotationSchedule {
+            schedule_expression: Some(e.into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn rotation_schedules_are_checked_like_the_service_does() {
+        assert_eq!(days(30).validate(ARN), Ok(()));
+        assert_eq!(expr("rate(10 days)").validate(ARN), Ok(()));
+        assert_eq!(expr("cron(0 16 1,15 * ? *)").validate(ARN), Ok(()));
+        let with_window = AwsRotationSchedule {
+            duration: Some("3h".into()),
+            ..days(7)
+        };
+        assert_eq!(with_window.validate(ARN), Ok(()));
+        let gov = "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:r";
+        assert_eq!(days(1).validate(gov), Ok(()));
+
+        let err = |s: AwsRotationSchedule, arn: &str| s.validate(arn).unwrap_err();
+        assert!(err(days(30), "rotator").contains("Lambda function ARN"));
+        assert!(err(days(30), "arn:aws:lambda:us-east-1:1234:function:r").contains("ARN"));
+        assert!(err(days(30), "arn:aws:s3:us-east-1:123456789012:function:r").contains("ARN"));
+        assert!(err(AwsRotationSchedule::default(), ARN).contains("number of days"));
+        assert!(err(days(0), ARN).contains("1 to 1000"));
+        assert!(err(days(1001), ARN).contains("1 to 1000"));
+        assert!(err(expr("every day"), ARN).contains("rate(...)"));
+        assert!(err(expr("rate()"), ARN).contains("rate(...)"));
+        let both = AwsRotationSchedule {
+            schedule_expression: Some("rate(1 day)".into()),
+            ..days(3)
+        };
+        assert!(err(both, ARN).contains("not both"));
+        for bad in ["0h", "25h", "3", "3 hours"] {
+            let s = AwsRotationSchedule {
+                duration: Some(bad.into()),
+                ..days(7)
+            };
+            assert!(err(s, ARN).contains("1h to 24h"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_filter_without_values_is_a_full_listing() {
+        assert!(AwsListFilter::default().is_unfiltered());
+        let blank = AwsListFilter {
+            name_prefix: Some("  ".into()),
+            include_planned_deletion: true,
+            ..Default::default()
+        };
+        assert!(blank.is_unfiltered());
+        let tagged = AwsListFilter {
+            tag_key: Some("team".into()),
+            ..Default::default()
+        };
+        assert!(!tagged.is_unfiltered());
+    }
 }

@@ -137,6 +137,19 @@ pub struct AzKeyProps {
     pub managed: bool,
 }
 
+/// A soft-deleted key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AzDeletedKey {
+    /// The key's properties at deletion.
+    pub props: AzKeyProps,
+    /// The URL to recover it with.
+    pub recovery_id: Option<String>,
+    /// When it was deleted (unix seconds).
+    pub deleted_date: Option<i64>,
+    /// When the service purges it for good (unix seconds).
+    pub scheduled_purge_date: Option<i64>,
+}
+
 /// What a rotation-policy lifetime action does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -330,6 +343,61 @@ pub struct AzCreateKeyArgs {
     pub name: String,
     /// Key type and size/curve.
     pub spec: AzKeySpec,
+    /// Tags to set on the key (none when absent).
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Enable or disable one key version (or the latest).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AzKeyEnabledArgs {
+    /// Profile id of the open connection.
+    pub profile_id: String,
+    /// Key name.
+    pub name: String,
+    /// Version id; `None` = the latest.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// The new state.
+    pub enabled: bool,
+}
+
+/// Start streaming every secret of the vault (see [`AzListSecrets`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AzListSecretsArgs {
+    /// Profile id of the open connection.
+    pub profile_id: String,
+    /// An id the caller picks, for [`crate::CancelJobArgs`].
+    pub job_id: String,
+}
+
+/// How far a streamed secret list got.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AzListProgress {
+    /// Pages received so far (empty pages included).
+    pub pages: u64,
+    /// Pages that carried no secret but still a `nextLink` (the service sends such pages).
+    pub empty_pages: u64,
+    /// Secrets received so far.
+    pub count: u64,
+}
+
+/// One page of a streamed secret list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AzSecretPage {
+    /// The page's secrets (properties, no values); empty for an empty page.
+    pub secrets: Vec<AzSecretProps>,
+    /// Progress after this page.
+    pub progress: AzListProgress,
+}
+
+/// How a streamed secret list ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AzListReport {
+    /// Pages, secrets and empty pages received.
+    pub progress: AzListProgress,
+    /// The list was cancelled; the pages delivered so far are a partial result.
+    pub cancelled: bool,
 }
 
 /// Write a secret's backup blob to a new file (an existing file is never overwritten).
@@ -364,8 +432,10 @@ pub struct AzRestoreArgs {
 crate::commands! {
     /// Azure Key Vault connections.
     AZURE_COMMANDS;
-    /// Every secret (all pages; properties, no values).
-    AzListSecrets = "az_list_secrets": crate::ProfileRef => Vec<AzSecretProps>;
+    /// Every secret (properties, no values), streamed page by page as [`AzSecretPage`]s
+    /// through the `onBatch` channel and into the profile's search index; cancelable with
+    /// [`crate::CancelJob`].
+    AzListSecrets = "az_list_secrets": AzListSecretsArgs => AzListReport;
     /// Soft-deleted secrets with their scheduled purge dates.
     AzListDeletedSecrets = "az_list_deleted_secrets": crate::ProfileRef => Vec<AzDeletedSecret>;
     /// Reveal a secret version's value (audited).
@@ -415,4 +485,6 @@ crate::commands! {
     AzBackupSecret = "az_backup_secret": AzBackupArgs => AzBackupDone;
     /// Restore a secret from a backup file (audited).
     AzRestoreSecret = "az_restore_secret": AzRestoreArgs => AzSecretProps;
+    /// Enable or disable one key version (audited).
+    AzSetKeyEnabled = "az_set_key_enabled": AzKeyEnabledArgs => AzKeyProps;
 }

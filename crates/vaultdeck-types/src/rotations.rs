@@ -1,14 +1,16 @@
 //! The Rotations screen's contract: rotation targets (database connections and static roles,
-//! transit keys, KV secrets) with their health, the single audited rotations, and bulk
+//! transit keys, KV secrets; AWS Secrets Manager secrets and Azure Key Vault keys and secrets
+//! of other open connections) with their health, the single audited rotations, and bulk
 //! rotation plans (dry-run preview, a run streaming per-step results through a channel,
-//! cancelable with `cancel_job`, and the exported result report).
+//! cancelable with `cancel_job`, and the exported result report). A plan's Vault steps run on
+//! the plan's connection; each cloud step names its own connection (profile id).
 //!
 //! The domain types ([`StaticRole`], [`TransitKey`], [`ValueSpec`], [`RotationPlan`],
 //! [`StepResult`], …) are defined once here; `vaultdeck_core::rotations` re-exports them.
 
 use serde::{Deserialize, Serialize};
 
-use crate::ExportedFile;
+use crate::{AwsPasswordSpec, ExportedFile};
 
 // ------------------------------------------------------------------------ domain types
 
@@ -154,6 +156,70 @@ pub enum RotationStep {
         /// Value shape.
         spec: ValueSpec,
     },
+    /// Client-side rotation of an AWS Secrets Manager secret on its own connection:
+    /// GetRandomPassword, the new value as AWSPENDING, then promoted to AWSCURRENT (the old
+    /// current becomes AWSPREVIOUS).
+    AwsSecret {
+        /// Profile id of the open AWS connection.
+        profile_id: String,
+        /// Secret name or ARN.
+        name: String,
+        /// Password options.
+        #[serde(default)]
+        spec: AwsPasswordSpec,
+        /// Replace only this key of a JSON value (`None`: the whole value).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        json_key: Option<String>,
+    },
+    /// Rotate an Azure Key Vault key now (a new key version) on its own connection.
+    AzureKey {
+        /// Profile id of the open Azure connection.
+        profile_id: String,
+        /// Key name.
+        name: String,
+    },
+    /// A new random version of an Azure Key Vault secret on its own connection (content type
+    /// and tags carried over from the current version).
+    AzureSecret {
+        /// Profile id of the open Azure connection.
+        profile_id: String,
+        /// Secret name.
+        name: String,
+        /// Value shape.
+        #[serde(default)]
+        spec: ValueSpec,
+    },
+}
+
+/// Why an AWS password spec cannot generate a password, if it cannot.
+fn aws_spec_problem(spec: &AwsPasswordSpec) -> Option<String> {
+    if !(4..=4096).contains(&spec.length) {
+        return Some(format!(
+            "password length {} is out of range: choose 4 to 4096 characters",
+            spec.length
+        ));
+    }
+    if spec.exclude_lowercase
+        && spec.exclude_uppercase
+        && spec.exclude_numbers
+        && spec.exclude_punctuation
+    {
+        return Some("every character type is excluded: keep at least one".into());
+    }
+    None
+}
+
+/// Why an Azure Key Vault object name is not valid (`^[0-9a-zA-Z-]{1,127}$`), if it is not.
+fn azure_name_problem(what: &str, name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some(format!("{what} is empty"));
+    }
+    if name.len() > 127 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Some(format!(
+            "{what} {name:?} is not a Key Vault name: use 1 to 127 letters, digits and dashes"
+        ));
+    }
+    None
 }
 
 impl RotationStep {
@@ -176,7 +242,45 @@ impl RotationStep {
                 spec.length,
                 keys.join(", ")
             ),
+            RotationStep::AwsSecret {
+                name,
+                spec,
+                json_key,
+                ..
+            } => format!(
+                "rotate AWS secret {name}{}: a new {}-character password becomes AWSCURRENT \
+                 (the old value stays as AWSPREVIOUS)",
+                json_key
+                    .as_deref()
+                    .map(|k| format!(" (JSON key {k})"))
+                    .unwrap_or_default(),
+                spec.length
+            ),
+            RotationStep::AzureKey { name, .. } => {
+                format!("rotate Azure Key Vault key {name} (a new key version)")
+            }
+            RotationStep::AzureSecret { name, spec, .. } => format!(
+                "set a new {}-character version of Azure Key Vault secret {name} (the previous \
+                 version stays)",
+                spec.length
+            ),
         }
+    }
+
+    /// The profile id of the connection a cloud step runs on; `None` for Vault steps (they
+    /// run on the plan's Vault connection).
+    pub fn connection_profile(&self) -> Option<&str> {
+        match self {
+            RotationStep::AwsSecret { profile_id, .. }
+            | RotationStep::AzureKey { profile_id, .. }
+            | RotationStep::AzureSecret { profile_id, .. } => Some(profile_id),
+            _ => None,
+        }
+    }
+
+    /// Whether this step runs on the plan's Vault connection.
+    pub fn is_vault(&self) -> bool {
+        self.connection_profile().is_none()
     }
 
     /// A stable id of the target (`transit:transit/keys/app`), for selections and reports.
@@ -192,6 +296,13 @@ impl RotationStep {
                 format!("transit:{}/keys/{key}", seg(mount))
             }
             RotationStep::KvValue { path, .. } => format!("kv:{}", seg(path)),
+            RotationStep::AwsSecret {
+                profile_id, name, ..
+            } => format!("aws:{profile_id}/{name}"),
+            RotationStep::AzureKey { profile_id, name } => format!("azure-key:{profile_id}/{name}"),
+            RotationStep::AzureSecret {
+                profile_id, name, ..
+            } => format!("azure-secret:{profile_id}/{name}"),
         }
     }
 
@@ -215,6 +326,30 @@ impl RotationStep {
                         .then(|| "choose at least one key to rotate".to_owned())
                 })
                 .or_else(|| spec.problem()),
+            RotationStep::AwsSecret {
+                profile_id,
+                name,
+                spec,
+                json_key,
+            } => blank("connection", profile_id)
+                .or_else(|| blank("secret name", name))
+                .or_else(|| {
+                    json_key
+                        .as_deref()
+                        .is_some_and(|k| k.trim().is_empty())
+                        .then(|| "JSON key is empty: leave it out to rotate the whole value".into())
+                })
+                .or_else(|| aws_spec_problem(spec)),
+            RotationStep::AzureKey { profile_id, name } => {
+                blank("connection", profile_id).or_else(|| azure_name_problem("key name", name))
+            }
+            RotationStep::AzureSecret {
+                profile_id,
+                name,
+                spec,
+            } => blank("connection", profile_id)
+                .or_else(|| azure_name_problem("secret name", name))
+                .or_else(|| spec.problem()),
         }
     }
 }
@@ -230,6 +365,12 @@ impl RotationPlan {
     /// The dry run: one description per step, nothing is changed.
     pub fn dry_run(&self) -> Vec<String> {
         self.steps.iter().map(RotationStep::describe).collect()
+    }
+
+    /// Whether any step runs on the plan's Vault connection (a plan of cloud steps only needs
+    /// no Vault connection).
+    pub fn has_vault_steps(&self) -> bool {
+        self.steps.iter().any(RotationStep::is_vault)
     }
 
     /// Connections whose root credential the plan rotates (each needs its typed name).
@@ -413,6 +554,55 @@ pub struct KvTarget {
     pub health: RotationHealth,
 }
 
+/// List an open AWS or Azure connection's rotatable targets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloudTargetsArgs {
+    /// Profile id of the open AWS or Azure connection.
+    pub profile_id: String,
+    /// Flag targets last changed more than this many days ago (default 90).
+    #[serde(default = "default_max_age_days")]
+    pub max_age_days: u64,
+}
+
+/// Which cloud a connection's targets come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloudProvider {
+    /// AWS Secrets Manager.
+    Aws,
+    /// Azure Key Vault.
+    Azure,
+}
+
+/// One rotatable cloud object (never a value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloudTarget {
+    /// Secret or key name.
+    pub name: String,
+    /// Non-secret facts for the list (key type, "rotation configured", content type).
+    pub detail: String,
+    /// Age of the last change.
+    pub health: RotationHealth,
+}
+
+/// An open AWS or Azure connection's rotatable targets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloudTargets {
+    /// Profile id of the connection.
+    pub profile_id: String,
+    /// Profile name.
+    pub name: String,
+    /// The cloud.
+    pub provider: CloudProvider,
+    /// AWS secrets (client-side rotation), sorted by name.
+    pub aws_secrets: Vec<CloudTarget>,
+    /// Azure keys (rotate now), sorted by name.
+    pub azure_keys: Vec<CloudTarget>,
+    /// Azure secrets (a new random version), sorted by name; certificate-backed secrets are
+    /// left out (Key Vault manages them).
+    pub azure_secrets: Vec<CloudTarget>,
+}
+
 // ------------------------------------------------------------------------ single rotations
 
 /// Rotate a database connection's root credential.
@@ -524,6 +714,10 @@ pub struct PlannedStep {
     pub problem: Option<String>,
     /// Whether it needs the connection name typed (database root).
     pub needs_typed_confirmation: bool,
+    /// The profile id of the connection a cloud step runs on; `None`: the plan's Vault
+    /// connection.
+    #[serde(default)]
+    pub connection: Option<String>,
 }
 
 /// The dry run of a plan: nothing changed.
@@ -538,7 +732,10 @@ pub struct PlanPreview {
 /// Run a plan. Results stream through the `onBatch` channel; cancel with `cancel_job`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunPlanArgs {
-    /// Profile id.
+    /// Profile id of the Vault connection the Vault steps run on (and the plan's audit
+    /// records name). Cloud steps name their own connection; a plan of cloud steps only may
+    /// pass any open connection, or none.
+    #[serde(default)]
     pub profile_id: String,
     /// The plan.
     pub plan: RotationPlan,
@@ -619,6 +816,8 @@ crate::commands! {
     PreviewRotationPlan = "preview_rotation_plan": PreviewPlanArgs => PlanPreview;
     /// Run a plan; per-step results stream through `onBatch`; cancel with `cancel_job` (audited per step).
     RunRotationPlan = "run_rotation_plan": RunPlanArgs => RotationRunReport;
+    /// An open AWS or Azure connection's rotatable secrets and keys with health (no values).
+    ListCloudRotationTargets = "list_cloud_rotation_targets": CloudTargetsArgs => CloudTargets;
     /// Write a run report as Markdown + JSON (audited).
     ExportRotationReport = "export_rotation_report": ExportRotationReportArgs => RotationReportFiles;
 }
@@ -691,5 +890,75 @@ mod tests {
         };
         assert_eq!(plan.db_root_connections(), ["pg"]);
         assert_eq!(plan.dry_run().len(), 2);
+        assert!(plan.has_vault_steps());
+    }
+
+    #[test]
+    fn cloud_steps_name_their_connection() {
+        let aws = RotationStep::AwsSecret {
+            profile_id: "p-aws".into(),
+            name: "app/db".into(),
+            spec: AwsPasswordSpec::default(),
+            json_key: None,
+        };
+        assert_eq!(aws.target_id(), "aws:p-aws/app/db");
+        assert_eq!(aws.connection_profile(), Some("p-aws"));
+        assert!(!aws.is_vault());
+        assert_eq!(aws.problem(), None);
+        assert!(aws.describe().contains("AWSPREVIOUS"));
+        let v = serde_json::to_value(&aws).unwrap();
+        assert_eq!(v["kind"], "aws_secret");
+        assert!(v.get("json_key").is_none(), "{v}");
+        // A plan file written by hand may leave the spec out: the defaults apply.
+        let back: RotationStep = serde_json::from_value(
+            serde_json::json!({"kind": "aws_secret", "profile_id": "p", "name": "n"}),
+        )
+        .unwrap();
+        assert!(matches!(back, RotationStep::AwsSecret { spec, .. } if spec.length == 32));
+        let short = RotationStep::AwsSecret {
+            profile_id: "p".into(),
+            name: "n".into(),
+            spec: AwsPasswordSpec {
+                length: 2,
+                ..AwsPasswordSpec::default()
+            },
+            json_key: None,
+        };
+        assert!(short.problem().unwrap().contains("out of range"));
+        let key = RotationStep::AzureKey {
+            profile_id: "p-az".into(),
+            name: "signing".into(),
+        };
+        assert_eq!(key.target_id(), "azure-key:p-az/signing");
+        assert_eq!(key.problem(), None);
+        let bad = RotationStep::AzureSecret {
+            profile_id: "p-az".into(),
+            name: "app_db".into(),
+            spec: ValueSpec::default(),
+        };
+        assert!(bad.problem().unwrap().contains("not a Key Vault name"));
+        let no_conn = RotationStep::AzureKey {
+            profile_id: " ".into(),
+            name: "k".into(),
+        };
+        assert_eq!(no_conn.problem().as_deref(), Some("connection is empty"));
+        let cloud_only = RotationPlan {
+            steps: vec![aws, key],
+        };
+        assert!(!cloud_only.has_vault_steps());
+        // Plans written before cloud steps existed still read.
+        let old: RotationPlan = serde_json::from_str(
+            r#"{"steps":[{"kind":"transit_key","mount":"transit","key":"app"},
+                {"kind":"kv_value","path":"secret/a","keys":["p"],
+                 "spec":{"length":20,"lowercase":true,"uppercase":true,"digits":true,"symbols":false}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(old.steps.len(), 2);
+        assert!(old.has_vault_steps());
+        let preview: PlannedStep = serde_json::from_str(
+            r#"{"index":0,"target":"t","description":"d","problem":null,"needs_typed_confirmation":false}"#,
+        )
+        .unwrap();
+        assert_eq!(preview.connection, None);
     }
 }

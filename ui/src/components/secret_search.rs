@@ -27,6 +27,13 @@ pub struct SecretSearchProps {
     pub walk_root: Option<String>,
     /// Opens a secret.
     pub on_open: Callback<String>,
+    /// Only the search box and results, no walk controls (the index is filled elsewhere,
+    /// e.g. by the Azure screen's streamed secret list).
+    #[prop_or_default]
+    pub search_only: bool,
+    /// Bumped by the parent when it added names to the index; the results refresh.
+    #[prop_or_default]
+    pub revision: u64,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -96,8 +103,14 @@ pub fn SecretSearch(props: &SecretSearchProps) -> Html {
         let selected = selected.clone();
         let pid = props.profile_id.to_string();
         use_effect_with(
-            ((*text).clone(), *mode, *batches, report.is_some()),
-            move |(text, mode, _, _)| {
+            (
+                (*text).clone(),
+                *mode,
+                *batches,
+                report.is_some(),
+                props.revision,
+            ),
+            move |(text, mode, _, _, _)| {
                 if text.trim().is_empty() {
                     results.set(None);
                 } else {
@@ -209,7 +222,7 @@ pub fn SecretSearch(props: &SecretSearchProps) -> Html {
         <section id="secret-search-panel" class="secret-search" aria-label="Search secrets">
             <div class="search-bar">
                 <input id="secret-search" ref={input} type="search" aria-label="Search secret paths"
-                    placeholder="Search walked paths (press / )" value={(*text).clone()} autocomplete="off"
+                    placeholder={if props.search_only { "Search secret names (press / )" } else { "Search walked paths (press / )" }} value={(*text).clone()} autocomplete="off"
                     oninput={{ let text = text.clone(); Callback::from(move |e: InputEvent| text.set(e.target_unchecked_into::<HtmlInputElement>().value())) }}
                     {onkeydown} />
                 <select id="search-mode" aria-label="Search mode" onchange={{
@@ -224,7 +237,9 @@ pub fn SecretSearch(props: &SecretSearchProps) -> Html {
                     <option value="prefix" selected={*mode == Mode::Prefix}>{ "prefix" }</option>
                     <option value="glob" selected={*mode == Mode::Glob}>{ "glob" }</option>
                 </select>
-                if walking {
+                if props.search_only {
+                    <></>
+                } else if walking {
                     <button type="button" id="walk-cancel" class="danger-ghost" onclick={cancel}>{ "Cancel walk" }</button>
                 } else {
                     <button type="button" id="walk-start" disabled={props.walk_root.is_none()} onclick={start}

@@ -1,31 +1,44 @@
 //! The AWS Secrets Manager screen (on an open AWS connection): the secret list with a name
-//! filter, the detail of the selected secret (ARN, KMS key, tags, dates, rotation, versions
+//! filter, streamed page by page ("listed N…", cancelable) into the list and into the
+//! explorer's fuzzy search index (the shared search box opens a secret), a "New secret" form,
+//! the detail of the selected secret (ARN, KMS key, tags, dates, rotation, versions
 //! with their staging labels), reveal of a version's value (hidden again after the reveal
 //! timeout; JSON values shown as keys), copy to the clipboard (written and cleared by the
 //! backend), a diff of a version against AWSCURRENT (computed in the backend; values masked
 //! until shown), one-click rollback with a preview, client-side rotation, and the panels of
 //! [`panels`]: put a new value (AWSCURRENT-checked), description and tags, resource policy,
-//! delete / restore / force delete. Deleted secrets are listed on request with their date.
+//! delete / restore / force delete, KMS key change, and Lambda rotation (configuration,
+//! enable / disable, rotate now). Deleted secrets are listed on request with their date.
 //! Every call goes through `ipc`; values live only in this component's state.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use vaultdeck_types::{
     AwsCopyValue, AwsDescribeSecret, AwsDiffArgs, AwsDiffChange, AwsDiffVersions, AwsListArgs,
-    AwsListFilter, AwsListSecrets, AwsPasswordSpec, AwsPreviewRollback, AwsRevealArgs,
-    AwsRevealValue, AwsRevealed, AwsRollback, AwsRollbackArgs, AwsRollbackPlan, AwsRotateArgs,
-    AwsRotateClientSide, AwsSecretDetail, AwsSecretRef, AwsSecretSummary, AwsVersionDiff,
-    AWS_CURRENT,
+    AwsListBatch, AwsListFilter, AwsListReport, AwsListSecrets, AwsPasswordSpec,
+    AwsPreviewRollback, AwsRevealArgs, AwsRevealValue, AwsRevealed, AwsRollback, AwsRollbackArgs,
+    AwsRollbackPlan, AwsRotateArgs, AwsRotateClientSide, AwsSecretDetail, AwsSecretRef,
+    AwsSecretSummary, AwsVersionDiff, AWS_CURRENT,
 };
-use vaultdeck_types::{Connect, ConnectArgs, ListProfiles, NoArgs, Profile, ProfileKind};
+use vaultdeck_types::{
+    CancelJob, CancelJobArgs, Connect, ConnectArgs, ListProfiles, NoArgs, Profile, ProfileKind,
+};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use crate::components::secret_search::SecretSearch;
 use crate::components::{checkbox_checked, input_text};
 
+mod create;
 mod panels;
+mod rotation;
 use crate::contexts::connections::{use_connections, ConnectionsAction};
 use crate::ipc;
+use create::CreatePanel;
 use panels::{DeletePanel, MetaPanel, PolicyPanel, PutValuePanel};
+use rotation::RotationPanel;
 
 /// The AWS screen.
 #[component]
@@ -159,6 +172,17 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
     let diff = use_state(|| None::<AwsVersionDiff>);
     let diff_shown = use_state(|| false);
     let diff_timer = use_mut_ref(|| None::<Timeout>);
+    let creating = use_state(|| false);
+    // The streamed listing: the job running (if any), its running count and final report;
+    // pages accumulate in `acc` (only the newest job's pages count); `revision` tells the
+    // search box that names were added to the index.
+    let listing = use_state(|| None::<String>);
+    let listed = use_state(|| 0_u64);
+    let list_report = use_state(|| None::<AwsListReport>);
+    let acc = use_mut_ref(Vec::<AwsSecretSummary>::new);
+    let newest_job = use_mut_ref(String::new);
+    let revision = use_state(|| 0_u64);
+    let revision_counter = use_mut_ref(|| 0_u64);
 
     let load_list = {
         let (list, message, prefix, with_deleted) = (
@@ -167,8 +191,40 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
             prefix.clone(),
             with_deleted.clone(),
         );
+        let sink = ListSink {
+            list: list.clone(),
+            listed: listed.clone(),
+            revision: revision.clone(),
+            acc: acc.clone(),
+            newest_job: newest_job.clone(),
+            counter: revision_counter.clone(),
+        };
+        let (listing, listed, list_report, acc, newest_job) = (
+            listing.clone(),
+            listed.clone(),
+            list_report.clone(),
+            acc.clone(),
+            newest_job.clone(),
+        );
         let profile_id = p.profile_id.to_string();
         Callback::from(move |()| {
+            let job_id = format!(
+                "aws-list-{}-{:08x}",
+                js_sys::Date::now() as u64,
+                (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+            );
+            // A listing still running is replaced: stop it (a finished one: no-op).
+            let previous = std::mem::replace(&mut *newest_job.borrow_mut(), job_id.clone());
+            if !previous.is_empty() {
+                spawn_local(async move {
+                    let _ = ipc::call::<CancelJob>(&CancelJobArgs { job_id: previous }).await;
+                });
+            }
+            acc.borrow_mut().clear();
+            list.set(Vec::new());
+            listed.set(0);
+            list_report.set(None);
+            listing.set(Some(job_id.clone()));
             let args = AwsListArgs {
                 profile_id: profile_id.clone(),
                 filter: AwsListFilter {
@@ -176,14 +232,54 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
                     include_planned_deletion: *with_deleted,
                     ..Default::default()
                 },
+                job_id: job_id.clone(),
+                page_size: None,
             };
-            let (list, message) = (list.clone(), message.clone());
+            let on_batch = sink.clone().for_job(job_id.clone());
+            let (message, listing, list_report, newest_job) = (
+                message.clone(),
+                listing.clone(),
+                list_report.clone(),
+                newest_job.clone(),
+            );
             spawn_local(async move {
-                match ipc::call::<AwsListSecrets>(&args).await {
-                    Ok(v) => list.set(v),
+                let r = ipc::call_with_channel::<AwsListSecrets, AwsListBatch>(
+                    &args, "onBatch", on_batch,
+                )
+                .await;
+                if *newest_job.borrow() != job_id {
+                    return; // a newer listing replaced this one
+                }
+                match r {
+                    Ok(rep) => list_report.set(Some(rep)),
                     Err(e) => message.set(Some((false, e.message))),
                 }
+                listing.set(None);
             });
+        })
+    };
+    {
+        // Leaving the screen stops a listing still running.
+        let newest_job = newest_job.clone();
+        use_effect_with((), move |_| {
+            move || {
+                let job_id = newest_job.borrow().clone();
+                if !job_id.is_empty() {
+                    spawn_local(async move {
+                        let _ = ipc::call::<CancelJob>(&CancelJobArgs { job_id }).await;
+                    });
+                }
+            }
+        });
+    }
+    let cancel_list = {
+        let listing = listing.clone();
+        Callback::from(move |_| {
+            if let Some(job_id) = (*listing).clone() {
+                spawn_local(async move {
+                    let _ = ipc::call::<CancelJob>(&CancelJobArgs { job_id }).await;
+                });
+            }
         })
     };
     {
@@ -486,11 +582,36 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
         }
     });
 
+    // A created secret: close the form, list again (it appears), open it.
+    let on_created = {
+        let (creating, message, load_list, select) = (
+            creating.clone(),
+            message.clone(),
+            load_list.clone(),
+            select.clone(),
+        );
+        Callback::from(move |name: String| {
+            creating.set(false);
+            message.set(Some((true, format!("Created {name}."))));
+            load_list.emit(());
+            select.emit(name);
+        })
+    };
+    let open_found = {
+        let (creating, select) = (creating.clone(), select.clone());
+        Callback::from(move |name: String| {
+            creating.set(false);
+            select.emit(name);
+        })
+    };
+
     html! {
         <div class="aws-screen">
             if let Some((ok, text)) = (*message).clone() {
                 <p id="aws-message" class={classes!(if ok { "bg-ok" } else { "error-text" })} role="status">{ text }</p>
             }
+            <SecretSearch profile_id={p.profile_id.clone()} search_only={true} revision={*revision}
+                on_open={open_found} />
             <div class="aws-columns">
                 <div class="aws-list" aria-label="AWS secrets">
                     <div class="bg-row">
@@ -498,15 +619,25 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
                             value={(*prefix).clone()}
                             oninput={{ let f = prefix.clone(); Callback::from(move |e: InputEvent| f.set(input_text(&e))) }} />
                         <button type="button" id="aws-refresh" onclick={load_list.reform(|_| ())}>{ "List" }</button>
+                        <button type="button" id="aws-new" class="primary" onclick={{ let c = creating.clone(); Callback::from(move |_| c.set(true)) }}>{ "New secret" }</button>
                     </div>
                     <label class="bg-row"><input id="aws-with-deleted" type="checkbox" checked={*with_deleted}
                         onchange={{ let w = with_deleted.clone(); Callback::from(move |e: Event| w.set(checkbox_checked(&e))) }} />
                         { " Include secrets scheduled for deletion" }</label>
-                    <p class="muted" id="aws-count">{ format!("{} secrets", list.len()) }</p>
+                    <div class="bg-row" id="aws-list-progress" role="status"
+                        data-done={listing.is_none().to_string()} data-listed={listed.to_string()}>
+                        <span id="aws-count" class="muted">{ list_status(listing.is_some(), *listed, list.len(), list_report.as_ref()) }</span>
+                        if listing.is_some() {
+                            <button type="button" id="aws-list-cancel" class="danger-ghost" onclick={cancel_list}>{ "Cancel" }</button>
+                        }
+                    </div>
                     <ul id="aws-secrets" class="aws-secrets">{ for rows }</ul>
                 </div>
                 <div class="aws-detail" aria-label="Secret detail">
-                    if let Some(d) = &*detail {
+                    if *creating {
+                        <CreatePanel profile_id={p.profile_id.clone()} on_created={on_created}
+                            on_close={{ let c = creating.clone(); Callback::from(move |()| c.set(false)) }} />
+                    } else if let Some(d) = &*detail {
                         { detail_view(d, &reveal, &copy, &diff_with_current, &preview) }
                         if let Some(v) = &*revealed {
                             <div id="aws-revealed" class="aws-revealed" aria-label="Revealed value">
@@ -547,6 +678,8 @@ fn AwsScreen(p: &AwsScreenProps) -> Html {
                         <MetaPanel key={format!("meta-{}-{}", d.name, d.last_changed.clone().unwrap_or_default())} profile_id={p.profile_id.clone()} detail={d.clone()}
                             on_changed={refresh.clone()} on_message={show_message.clone()} />
                         <PolicyPanel key={format!("policy-{}", d.name)} profile_id={p.profile_id.clone()} detail={d.clone()}
+                            on_changed={refresh.clone()} on_message={show_message.clone()} />
+                        <RotationPanel key={format!("rotation-{}", d.name)} profile_id={p.profile_id.clone()} detail={d.clone()}
                             on_changed={refresh.clone()} on_message={show_message.clone()} />
                         <DeletePanel key={format!("delete-{}", d.name)} profile_id={p.profile_id.clone()} detail={d.clone()}
                             on_changed={refresh.clone()} on_message={show_message.clone()} />
@@ -667,5 +800,59 @@ fn diff_view(
             </button>
             <button type="button" id="aws-diff-close" onclick={{ let d = set_diff.clone(); Callback::from(move |_| d.set(None)) }}>{ "Close" }</button>
         </div>
+    }
+}
+
+/// What the pages of a streamed listing update: the shown list (accumulated in `acc`), the
+/// running count, and the search box's revision. Only pages of the newest listing count.
+#[derive(Clone)]
+struct ListSink {
+    list: UseStateHandle<Vec<AwsSecretSummary>>,
+    listed: UseStateHandle<u64>,
+    revision: UseStateHandle<u64>,
+    acc: Rc<RefCell<Vec<AwsSecretSummary>>>,
+    newest_job: Rc<RefCell<String>>,
+    counter: Rc<RefCell<u64>>,
+}
+
+impl ListSink {
+    /// The channel callback of listing `job_id`.
+    fn for_job(self, job_id: String) -> impl FnMut(AwsListBatch) + 'static {
+        move |b: AwsListBatch| {
+            if *self.newest_job.borrow() != job_id {
+                return;
+            }
+            self.acc.borrow_mut().extend(b.secrets);
+            self.list.set(self.acc.borrow().clone());
+            self.listed.set(b.listed);
+            *self.counter.borrow_mut() += 1;
+            self.revision.set(*self.counter.borrow());
+        }
+    }
+}
+
+/// "listed N…" while streaming; afterwards the total, pages and time (or "cancelled").
+fn list_status(
+    streaming: bool,
+    listed: u64,
+    shown: usize,
+    report: Option<&AwsListReport>,
+) -> String {
+    match report {
+        _ if streaming => format!("listed {listed}…"),
+        Some(r) if r.cancelled => format!(
+            "cancelled after {} secrets ({} {}) — partial list",
+            r.count,
+            r.pages,
+            if r.pages == 1 { "page" } else { "pages" }
+        ),
+        Some(r) => format!(
+            "{} secrets · {} {} · {} ms",
+            r.count,
+            r.pages,
+            if r.pages == 1 { "page" } else { "pages" },
+            r.elapsed_ms
+        ),
+        None => format!("{shown} secrets"),
     }
 }

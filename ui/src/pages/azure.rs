@@ -6,9 +6,10 @@
 use gloo_timers::callback::Timeout;
 use vaultdeck_types::{
     az_expiring_within, AzCertificateProps, AzDeletedSecret, AzGetRotationPolicy, AzKeyProps,
-    AzLifetimeAction, AzListCertificates, AzListDeletedSecrets, AzListKeys, AzListSecrets,
-    AzNameArgs, AzRecoverSecret, AzRotateKey, AzRotationAction, AzRotationPolicy,
-    AzRotationPolicyArgs, AzSecretProps, AzSetRotationPolicy, ProfileRef,
+    AzLifetimeAction, AzListCertificates, AzListDeletedSecrets, AzListKeys, AzListProgress,
+    AzListReport, AzListSecrets, AzListSecretsArgs, AzNameArgs, AzRecoverSecret, AzRotateKey,
+    AzRotationAction, AzRotationPolicy, AzRotationPolicyArgs, AzSecretPage, AzSecretProps,
+    AzSetRotationPolicy, ProfileRef,
 };
 use vaultdeck_types::{
     AzCopySecret, AzPurgeArgs, AzPurgeSecret, AzRevealSecret, AzSecretRefArgs, AzSetSecret,
@@ -19,6 +20,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::components::input_text;
+use crate::components::secret_search::SecretSearch;
 use crate::contexts::connections::use_connections;
 use crate::ipc;
 
@@ -194,7 +196,6 @@ struct VaultProps {
 
 #[derive(Default, Clone, PartialEq)]
 struct Lists {
-    secrets: Vec<AzSecretProps>,
     deleted: Vec<AzDeletedSecret>,
     keys: Vec<AzKeyProps>,
     certs: Vec<AzCertificateProps>,
@@ -393,20 +394,125 @@ fn VaultView(p: &VaultProps) -> Html {
     let key_versions = use_state(|| None::<(String, Vec<AzKeyProps>)>);
     let cert_detail = use_state(|| None::<(AzCertificateProps, Vec<AzCertificateProps>)>);
 
+    // The secret list streams in page by page (rows appear as pages arrive); `list_job` is the
+    // running list's job id (for Cancel; a reload cancels the previous list first).
+    let secrets_list = use_state(Vec::<AzSecretProps>::new);
+    let list_progress = use_state(|| None::<AzListProgress>);
+    let list_report = use_state(|| None::<Result<AzListReport, String>>);
+    let list_job = use_state(|| None::<String>);
+    let list_job_ref = use_mut_ref(|| None::<String>);
+    let list_rev = use_state(|| 0_u64);
+    // Bumped on every page and end of any list, so the search refreshes each time.
+    let rev_counter = use_mut_ref(|| 0_u64);
+    let open_name = use_state(|| None::<String>);
+    let stream_secrets = {
+        let (secrets_list, list_progress, list_report, list_job, list_job_ref, list_rev) = (
+            secrets_list.clone(),
+            list_progress.clone(),
+            list_report.clone(),
+            list_job.clone(),
+            list_job_ref.clone(),
+            list_rev.clone(),
+        );
+        let rev_counter = rev_counter.clone();
+        let pid = p.profile_id.to_string();
+        Callback::from(move |()| {
+            if let Some(old) = list_job_ref.borrow_mut().take() {
+                spawn_local(async move {
+                    let _ =
+                        ipc::call::<vaultdeck_types::CancelJob>(&vaultdeck_types::CancelJobArgs {
+                            job_id: old,
+                        })
+                        .await;
+                });
+            }
+            let job_id = format!("az-list-{}", js_sys::Date::now() as u64);
+            *list_job_ref.borrow_mut() = Some(job_id.clone());
+            list_job.set(Some(job_id.clone()));
+            list_progress.set(None);
+            list_report.set(None);
+            secrets_list.set(Vec::new());
+            let args = AzListSecretsArgs {
+                profile_id: pid.clone(),
+                job_id: job_id.clone(),
+            };
+            let (secrets_list, list_progress, list_report, list_job, list_job_ref, list_rev) = (
+                secrets_list.clone(),
+                list_progress.clone(),
+                list_report.clone(),
+                list_job.clone(),
+                list_job_ref.clone(),
+                list_rev.clone(),
+            );
+            let rev_counter = rev_counter.clone();
+            spawn_local(async move {
+                let acc = std::rc::Rc::new(std::cell::RefCell::new(Vec::<AzSecretProps>::new()));
+                let on_page = {
+                    let (acc, rev_counter) = (acc.clone(), rev_counter.clone());
+                    let (secrets_list, list_progress, list_rev) = (
+                        secrets_list.clone(),
+                        list_progress.clone(),
+                        list_rev.clone(),
+                    );
+                    let (list_job_ref, job_id) = (list_job_ref.clone(), job_id.clone());
+                    move |page: AzSecretPage| {
+                        // A page of a list a newer one replaced: not shown.
+                        if list_job_ref.borrow().as_deref() != Some(job_id.as_str()) {
+                            return;
+                        }
+                        acc.borrow_mut().extend(page.secrets);
+                        secrets_list.set(acc.borrow().clone());
+                        list_progress.set(Some(page.progress));
+                        list_rev.set(bump(&rev_counter));
+                    }
+                };
+                let r = ipc::call_with_channel::<AzListSecrets, AzSecretPage>(
+                    &args, "onBatch", on_page,
+                )
+                .await;
+                // A newer list replaced this one: leave its state alone.
+                if list_job_ref.borrow().as_deref() != Some(job_id.as_str()) {
+                    return;
+                }
+                *list_job_ref.borrow_mut() = None;
+                list_job.set(None);
+                if let Ok(rep) = &r {
+                    list_progress.set(Some(rep.progress));
+                }
+                list_rev.set(bump(&rev_counter));
+                list_report.set(Some(r.map_err(|e| e.message)));
+            });
+        })
+    };
+    let cancel_list = {
+        let list_job = list_job.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(job_id) = (*list_job).clone() {
+                spawn_local(async move {
+                    let _ =
+                        ipc::call::<vaultdeck_types::CancelJob>(&vaultdeck_types::CancelJobArgs {
+                            job_id,
+                        })
+                        .await;
+                });
+            }
+        })
+    };
     let reload = {
         let lists = lists.clone();
         let message = message.clone();
+        let stream_secrets = stream_secrets.clone();
         let pid = p.profile_id.to_string();
         Callback::from(move |()| {
             let lists = lists.clone();
             let message = message.clone();
+            stream_secrets.emit(());
             let r = ProfileRef {
                 profile_id: pid.clone(),
             };
             spawn_local(async move {
                 let res = async {
                     Ok::<_, vaultdeck_types::IpcError>(Lists {
-                        secrets: ipc::call::<AzListSecrets>(&r).await?,
                         deleted: ipc::call::<AzListDeletedSecrets>(&r).await?,
                         keys: ipc::call::<AzListKeys>(&r).await?,
                         certs: ipc::call::<AzListCertificates>(&r).await?,
@@ -432,6 +538,39 @@ fn VaultView(p: &VaultProps) -> Html {
     let conflict = use_state(|| None::<String>);
     // The purge confirmation: (name, what the user typed).
     let purging = use_state(|| None::<(String, String)>);
+    // The soft delete being confirmed (a secret name).
+    let deleting = use_state(|| None::<String>);
+    let delete = {
+        let (message, reload, deleting) = (message.clone(), reload.clone(), deleting.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |_: MouseEvent| {
+            let Some(name) = (*deleting).clone() else {
+                return;
+            };
+            let (message, reload, deleting) = (message.clone(), reload.clone(), deleting.clone());
+            let args = AzNameArgs {
+                profile_id: pid.clone(),
+                name: name.clone(),
+            };
+            message.set(Some((true, format!("Deleting {name}…"))));
+            spawn_local(async move {
+                match ipc::call::<vaultdeck_types::AzDeleteSecret>(&args).await {
+                    Ok(d) => {
+                        deleting.set(None);
+                        message.set(Some((
+                            true,
+                            format!(
+                                "Deleted {name}: recoverable until {}",
+                                date(d.scheduled_purge_date)
+                            ),
+                        )));
+                        reload.emit(());
+                    }
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+            });
+        })
+    };
     let save_value = {
         let (message, reload, conflict) = (message.clone(), reload.clone(), conflict.clone());
         let (set_name, set_value) = (set_name.clone(), set_value.clone());
@@ -521,6 +660,8 @@ fn VaultView(p: &VaultProps) -> Html {
                     Ok(mut v) => {
                         v.sort_by_key(|s| std::cmp::Reverse(s.created));
                         versions.set(Some((name, v)));
+                        // The panel renders below the (possibly long) table: bring it into view.
+                        Timeout::new(0, || scroll_into_view("#az-versions")).forget();
                     }
                     Err(e) => message.set(Some((false, e.message))),
                 }
@@ -705,6 +846,35 @@ fn VaultView(p: &VaultProps) -> Html {
             });
         })
     };
+    let set_key_enabled = {
+        let (message, open_key_versions, reload) =
+            (message.clone(), open_key_versions.clone(), reload.clone());
+        let pid = p.profile_id.to_string();
+        Callback::from(move |(name, version, enabled): (String, String, bool)| {
+            let (message, open_key_versions, reload) =
+                (message.clone(), open_key_versions.clone(), reload.clone());
+            let args = vaultdeck_types::AzKeyEnabledArgs {
+                profile_id: pid.clone(),
+                name: name.clone(),
+                version: Some(version.clone()),
+                enabled,
+            };
+            spawn_local(async move {
+                match ipc::call::<vaultdeck_types::AzSetKeyEnabled>(&args).await {
+                    Ok(k) => message.set(Some((
+                        true,
+                        format!(
+                            "{} key {name} version {version}",
+                            if k.enabled { "Enabled" } else { "Disabled" }
+                        ),
+                    ))),
+                    Err(e) => message.set(Some((false, e.message))),
+                }
+                open_key_versions.emit(name);
+                reload.emit(());
+            });
+        })
+    };
     let open_cert = {
         let (message, cert_detail) = (message.clone(), cert_detail.clone());
         let pid = p.profile_id.to_string();
@@ -791,12 +961,10 @@ fn VaultView(p: &VaultProps) -> Html {
         }
     };
 
-    let Some(l) = (*lists).clone() else {
-        return html! { <p class="muted" role="status">{ "Loading the vault…" }</p> };
-    };
+    let loaded = lists.is_some();
+    let l = (*lists).clone().unwrap_or_default();
     let now = now();
-    let secrets: Vec<&AzSecretProps> = l
-        .secrets
+    let secrets: Vec<&AzSecretProps> = secrets_list
         .iter()
         .filter(|s| expiring.is_none_or(|d| az_expiring_within(s.expires, now, d)))
         .collect();
@@ -812,7 +980,14 @@ fn VaultView(p: &VaultProps) -> Html {
             if let Some((ok, text)) = &*message {
                 <p id="az-message" class={classes!("az-message", if *ok { "ok" } else { "error" })} role="status">{ text }</p>
             }
+            if !loaded {
+                <p class="muted" role="status">{ "Loading the vault…" }</p>
+            }
             <h2>{ "Secrets" }</h2>
+            { list_status(list_job.is_some(), *list_progress, (*list_report).clone(), cancel_list,
+                { let f = stream_secrets.clone(); Callback::from(move |_: MouseEvent| f.emit(())) }) }
+            <SecretSearch profile_id={p.profile_id.clone()} search_only=true revision={*list_rev}
+                on_open={ let (f, o) = (open_versions.clone(), open_name.clone()); Callback::from(move |n: String| { o.set(Some(n.clone())); f.emit(n) }) } />
             <label class="az-field">{ "Expiring within (days)" }
                 <input type="text" inputmode="numeric" aria-label="Expiring within days" oninput={on_filter} />
             </label>
@@ -844,8 +1019,9 @@ fn VaultView(p: &VaultProps) -> Html {
                     let on_attrs = { let a = attrs.clone(); let mut sp = (*s).clone(); sp.version = None; Callback::from(move |_: MouseEvent| a.set(Some(sp.clone()))) };
                     let is_disabled = !s.enabled || disabled_seen.contains(&name);
                     let expired = s.expires.is_some_and(|e| e <= now);
+                    let is_open = open_name.as_deref() == Some(name.as_str());
                     html! {
-                        <tr>
+                        <tr key={name.clone()} class={classes!(is_open.then_some("selected"))} data-secret={name.clone()}>
                             <td>{ &s.name }</td>
                             <td class={classes!(is_disabled.then_some("az-disabled"))}>{ if is_disabled { "disabled" } else { "enabled" } }</td>
                             <td class={classes!("az-expiry", soon.then_some("az-expiring"), expired.then_some("az-expired"))}>
@@ -872,6 +1048,16 @@ fn VaultView(p: &VaultProps) -> Html {
                                 <button aria-label={format!("Versions of {name}")}
                                     onclick={ let f = open_versions.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) }>{ "Versions" }</button>
                                 <button aria-label={format!("Attributes of {name}")} onclick={on_attrs}>{ "Attributes" }</button>
+                                <button aria-label={format!("Delete {name}")}
+                                    onclick={ let d = deleting.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| d.set(Some(n.clone()))) }>{ "Delete…" }</button>
+                                if deleting.as_deref() == Some(name.as_str()) {
+                                    // Confirmed in the row itself (a long list would hide a dialog below it).
+                                    <div id="az-delete-dialog" class="confirm-dialog az-inline-confirm" role="dialog" aria-label="Confirm the soft delete">
+                                        <span>{ format!("Delete {name} and all its versions? It stays recoverable until its scheduled purge date.") }</span>
+                                        <button class="danger" aria-label="Confirm delete" onclick={delete.clone()}>{ "Delete" }</button>
+                                        <button aria-label="Cancel delete" onclick={ let d = deleting.clone(); Callback::from(move |_: MouseEvent| d.set(None)) }>{ "Cancel" }</button>
+                                    </div>
+                                }
                             </td>
                         </tr>
                     }
@@ -880,7 +1066,7 @@ fn VaultView(p: &VaultProps) -> Html {
             </table>
 
             if let Some((vname, list)) = (*versions).clone() {
-                <section class="az-policy" aria-label="Secret versions">
+                <section id="az-versions" class="az-policy" aria-label="Secret versions">
                     <h3>{ format!("Versions of {vname}") }</h3>
                     <table class="az-table" aria-label="Versions">
                         <thead><tr><th>{ "Version" }</th><th>{ "Created" }</th><th>{ "State" }</th><th>{ "Expires" }</th><th></th></tr></thead>
@@ -964,7 +1150,7 @@ fn VaultView(p: &VaultProps) -> Html {
 
             <h2>{ "Keys" }</h2>
             <table class="az-table" aria-label="Keys">
-                <thead><tr><th>{ "Name" }</th><th>{ "Type" }</th><th>{ "State" }</th><th>{ "Expires" }</th><th></th></tr></thead>
+                <thead><tr><th>{ "Name" }</th><th>{ "Type" }</th><th>{ "State" }</th><th>{ "Expires" }</th><th>{ "Tags" }</th><th></th></tr></thead>
                 <tbody>
                 { for l.keys.iter().map(|k| {
                     let name = k.name.clone();
@@ -977,6 +1163,7 @@ fn VaultView(p: &VaultProps) -> Html {
                             <td>{ key_type(k) }</td>
                             <td>{ if k.enabled { "enabled" } else { "disabled" } }</td>
                             <td class="az-expiry"><strong>{ date(k.expires) }</strong></td>
+                            <td class="az-tags" aria-label={format!("Tags of key {name}")}>{ tags_text(&k.tags).replace('\n', ", ") }</td>
                             <td>
                                 <button aria-label={format!("Versions of key {name}")} onclick={on_kv}>{ "Versions" }</button>
                                 <button aria-label={format!("Rotation policy of {name}")} onclick={on_policy}>{ "Rotation policy" }</button>
@@ -993,17 +1180,25 @@ fn VaultView(p: &VaultProps) -> Html {
                 <section class="az-policy" aria-label="Key versions">
                     <h3>{ format!("Versions of key {kname}") }</h3>
                     <table class="az-table" aria-label="Key versions table">
-                        <thead><tr><th>{ "Version" }</th><th>{ "Type" }</th><th>{ "State" }</th><th>{ "Created" }</th><th>{ "Expires" }</th></tr></thead>
+                        <thead><tr><th>{ "Version" }</th><th>{ "Type" }</th><th>{ "State" }</th><th>{ "Created" }</th><th>{ "Expires" }</th><th></th></tr></thead>
                         <tbody>
-                        { for kv.iter().enumerate().map(|(i, k)| html! {
-                            <tr>
-                                <td><code>{ k.version.clone().unwrap_or_default() }</code>{ if i == 0 { " (current)" } else { "" } }</td>
+                        { for kv.iter().enumerate().map(|(i, k)| {
+                            let ver = k.version.clone().unwrap_or_default();
+                            let toggle = { let f = set_key_enabled.clone(); let (n, v, en) = (kname.clone(), ver.clone(), !k.enabled); Callback::from(move |_: MouseEvent| f.emit((n.clone(), v.clone(), en))) };
+                            html! {
+                            <tr data-version={ver.clone()} data-enabled={k.enabled.to_string()}>
+                                <td><code>{ &ver }</code>{ if i == 0 { " (current)" } else { "" } }</td>
                                 <td>{ key_type(k) }</td>
-                                <td>{ if k.enabled { "enabled" } else { "disabled" } }</td>
+                                <td class={classes!((!k.enabled).then_some("az-disabled"))}>{ if k.enabled { "enabled" } else { "disabled" } }</td>
                                 <td>{ date(k.created) }</td>
                                 <td>{ date(k.expires) }</td>
+                                <td>
+                                    <button aria-label={format!("{} key {kname} version {ver}", if k.enabled { "Disable" } else { "Enable" })} onclick={toggle}>
+                                        { if k.enabled { "Disable" } else { "Enable" } }
+                                    </button>
+                                </td>
                             </tr>
-                        }) }
+                        }}) }
                         </tbody>
                     </table>
                     <button aria-label="Close key versions" onclick={ let kv = key_versions.clone(); Callback::from(move |_: MouseEvent| kv.set(None)) }>{ "Close" }</button>
@@ -1276,11 +1471,21 @@ fn CreateKey(p: &PanelProps) -> Html {
     let kind = use_state(|| "RSA".to_owned());
     let size = use_state(|| "2048".to_owned());
     let curve = use_state(|| "P-256".to_owned());
+    let tags = use_state(String::new);
     let create = {
         let (name, kind, size, curve) = (name.clone(), kind.clone(), size.clone(), curve.clone());
+        let tags = tags.clone();
         let (pid, on_done) = (p.profile_id.to_string(), p.on_done.clone());
         Callback::from(move |_: MouseEvent| {
             let n = name.trim().to_owned();
+            // A bad tag line is refused before anything is sent; the draft stays as typed.
+            let parsed_tags = match parse_tags(&tags) {
+                Ok(t) => t,
+                Err(m) => {
+                    on_done.emit((false, m));
+                    return;
+                }
+            };
             let spec = if *kind == "EC" {
                 vaultdeck_types::AzKeySpec::Ec {
                     curve: (*curve).clone(),
@@ -1294,12 +1499,14 @@ fn CreateKey(p: &PanelProps) -> Html {
                 profile_id: pid.clone(),
                 name: n.clone(),
                 spec,
+                tags: parsed_tags,
             };
-            let (on_done, name) = (on_done.clone(), name.clone());
+            let (on_done, name, tags) = (on_done.clone(), name.clone(), tags.clone());
             spawn_local(async move {
                 match ipc::call::<vaultdeck_types::AzCreateKey>(&args).await {
                     Ok(k) => {
                         name.set(String::new());
+                        tags.set(String::new());
                         on_done.emit((
                             true,
                             format!("Created key {n}: version {}", k.version.unwrap_or_default()),
@@ -1336,6 +1543,10 @@ fn CreateKey(p: &PanelProps) -> Html {
             } else {
                 { select("Key size", &size, &["2048", "3072", "4096"]) }
             }
+            <label class="az-field">{ "Key tags (name=value per line)" }
+                <textarea aria-label="Key tags" rows="2" value={(*tags).clone()}
+                    oninput={ let s = tags.clone(); Callback::from(move |e: InputEvent| s.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())) } />
+            </label>
             <button class="primary" aria-label="Create key" onclick={create}>{ "Create key" }</button>
         </section>
     }
@@ -1419,5 +1630,62 @@ fn key_type(k: &AzKeyProps) -> String {
         (Some(n), _) => format!("{kty} {n}"),
         (None, Some(c)) => format!("{kty} {c}"),
         _ => kty,
+    }
+}
+
+/// Scrolls the element matching `css` into view, if it is there.
+fn scroll_into_view(css: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(css).ok().flatten())
+    {
+        el.scroll_into_view();
+    }
+}
+
+/// Increments a shared counter and returns its new value.
+fn bump(counter: &std::rc::Rc<std::cell::RefCell<u64>>) -> u64 {
+    let mut c = counter.borrow_mut();
+    *c += 1;
+    *c
+}
+
+/// `1 page` / `3 pages`.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The streamed secret list's progress line: pages (empty ones counted), secrets so far, a
+/// Cancel button while it runs, and how it ended.
+fn list_status(
+    running: bool,
+    progress: Option<AzListProgress>,
+    report: Option<Result<AzListReport, String>>,
+    on_cancel: Callback<MouseEvent>,
+    on_refresh: Callback<MouseEvent>,
+) -> Html {
+    let p = progress.unwrap_or_default();
+    let ended = match &report {
+        Some(Ok(r)) if r.cancelled => " · cancelled (partial list)".to_owned(),
+        Some(Ok(_)) => " · done".to_owned(),
+        Some(Err(e)) => format!(" · failed: {e}"),
+        None => String::new(),
+    };
+    html! {
+        <div id="az-list-progress" class="az-list-progress" role="status"
+            data-done={(!running).to_string()} data-pages={p.pages.to_string()}
+            data-empty-pages={p.empty_pages.to_string()} data-count={p.count.to_string()}
+            data-cancelled={matches!(&report, Some(Ok(r)) if r.cancelled).to_string()}>
+            if running {
+                <progress aria-label="Listing secrets" />
+            }
+            <span>{ format!("{} in {} ({} empty){}{ended}", plural(p.count, "secret", "secrets"), plural(p.pages, "page", "pages"), p.empty_pages,
+                if running { " · listing…" } else { "" }) }</span>
+            if running {
+                <button id="az-list-cancel" class="danger-ghost" aria-label="Cancel listing" onclick={on_cancel}>{ "Cancel" }</button>
+            } else {
+                <button id="az-refresh" aria-label="Refresh secrets" onclick={on_refresh}>{ "Refresh" }</button>
+            }
+        </div>
     }
 }

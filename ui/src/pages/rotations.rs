@@ -3,24 +3,28 @@
 //! minimum versions and which versions are still allowed), KV (rotate values of chosen keys
 //! with length and character classes; check-and-set, the previous version stays) and Plan
 //! (targets checked on any tab, a dry run, a run with a progress bar, per-target results,
-//! stop-on-first-failure or continue, cancel, and the report export). Health badges flag
-//! targets last rotated longer ago than the chosen maximum age.
+//! stop-on-first-failure or continue, cancel, and the report export). A Cloud tab lists the
+//! open AWS Secrets Manager and Azure Key Vault connections' secrets and keys; checked ones
+//! join the same plan, and the plan shows which connection each step runs on. With only an
+//! AWS or Azure connection active, the screen shows the Cloud and Plan tabs. Health badges
+//! flag targets last rotated longer ago than the chosen maximum age.
 
 use std::rc::Rc;
 
 use vaultdeck_types::{
-    CancelJob, CancelJobArgs, Capability, DbTargets, DbTargetsArgs, ExportRotationReport,
+    CancelJob, CancelJobArgs, Capability, CloudProvider, CloudTarget, CloudTargets,
+    CloudTargetsArgs, ConnectionSummary, DbTargets, DbTargetsArgs, ExportRotationReport,
     ExportRotationReportArgs, GetKvRotationTarget, IpcError, KvTarget, KvTargetArgs,
-    ListDbRotationTargets, ListTransitKeys, PlanPreview, PreviewPlanArgs, PreviewRotationPlan,
-    RotateDbRoot, RotateDbRootArgs, RotateKvValue, RotateKvValueArgs, RotateStaticRole,
-    RotateStaticRoleArgs, RotateTransitKey, RotateTransitKeyArgs, RotationHealth,
+    ListCloudRotationTargets, ListDbRotationTargets, ListTransitKeys, PlanPreview, PreviewPlanArgs,
+    PreviewRotationPlan, RotateDbRoot, RotateDbRootArgs, RotateKvValue, RotateKvValueArgs,
+    RotateStaticRole, RotateStaticRoleArgs, RotateTransitKey, RotateTransitKeyArgs, RotationHealth,
     RotationReportFiles, RotationRunReport, RotationStep, RunPlanArgs, RunRotationPlan,
     SetTransitMinVersions, StepResult, TransitMinVersionsArgs, TransitTargets, TransitTargetsArgs,
 };
 use vaultdeck_ui::format::format_ttl;
 use vaultdeck_ui::rotations_model::{
-    confirmed, counts, health_badge, parse_keys, parse_max_age, parse_min_version, percent,
-    value_spec, PlanDraft,
+    aws_spec, cloud_connections, confirmed, counts, health_badge, parse_keys, parse_max_age,
+    parse_min_version, percent, step_connection, value_spec, PlanDraft,
 };
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -38,18 +42,24 @@ pub fn RotationsPage() -> Html {
     let Some(active) = conns.active_summary() else {
         return html! { <NotConnected screen="Rotations" /> };
     };
-    if !active.capabilities.contains(&Capability::Rotations) {
-        // AWS / Azure connections: say plainly that this screen needs Vault or OpenBao.
+    // Vault targets come from the active connection when it is Vault / OpenBao; cloud targets
+    // from every open AWS and Azure connection.
+    let vault = active
+        .capabilities
+        .contains(&Capability::Rotations)
+        .then(|| active.clone());
+    if vault.is_none() && cloud_connections(&conns.open).is_empty() {
         return html! {
             <ScreenUnavailable screen="Rotations"
-                purpose="Rotations work on Vault and OpenBao connections: database root credentials and static roles, transit keys, KV values. Open a Vault or OpenBao connection to use this screen." />
+                purpose="Rotations work on Vault and OpenBao connections (database credentials, transit keys, KV values) and on AWS Secrets Manager and Azure Key Vault connections (secrets and keys)." />
         };
     }
     html! {
         <section class="page rotations-page">
             <h1>{ "Rotations" }</h1>
             <p class="muted">{ format!("{} · {}", active.name, active.address) }</p>
-            <RotationScreen key={active.profile_id.clone()} profile_id={active.profile_id.clone()} />
+            <RotationScreen key={active.profile_id.clone()} profile_id={active.profile_id.clone()}
+                vault={vault} open={conns.open.clone()} />
         </section>
     }
 }
@@ -57,8 +67,12 @@ pub fn RotationsPage() -> Html {
 /// Properties of [`RotationScreen`] and its panels.
 #[derive(Properties, PartialEq, Clone)]
 pub struct ScreenProps {
-    /// The connection.
+    /// The active connection (the report's export is audited under it).
     pub profile_id: AttrValue,
+    /// The active connection when it is Vault / OpenBao: Vault steps run on it.
+    pub vault: Option<ConnectionSummary>,
+    /// Every open connection (AWS / Azure ones feed the Cloud tab).
+    pub open: Vec<ConnectionSummary>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -66,17 +80,30 @@ enum Tab {
     Database,
     Transit,
     Kv,
+    Cloud,
     Plan,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Database, Tab::Transit, Tab::Kv, Tab::Plan];
+    /// The tabs shown: Vault ones with a Vault connection, Cloud with an AWS / Azure one.
+    fn shown(vault: bool, cloud: bool) -> Vec<Tab> {
+        let mut v = Vec::new();
+        if vault {
+            v.extend([Tab::Database, Tab::Transit, Tab::Kv]);
+        }
+        if cloud {
+            v.push(Tab::Cloud);
+        }
+        v.push(Tab::Plan);
+        v
+    }
 
     fn id(self) -> &'static str {
         match self {
             Tab::Database => "rot-tab-database",
             Tab::Transit => "rot-tab-transit",
             Tab::Kv => "rot-tab-kv",
+            Tab::Cloud => "rot-tab-cloud",
             Tab::Plan => "rot-tab-plan",
         }
     }
@@ -86,6 +113,7 @@ impl Tab {
             Tab::Database => "Database",
             Tab::Transit => "Transit",
             Tab::Kv => "KV",
+            Tab::Cloud => "Cloud (AWS / Azure)",
             Tab::Plan => "Plan",
         }
     }
@@ -124,7 +152,12 @@ type DraftHandle = UseReducerHandle<Draft>;
 /// Tabs, the maximum-age setting and the shared plan.
 #[component]
 pub fn RotationScreen(props: &ScreenProps) -> Html {
-    let tab = use_state(|| Tab::Database);
+    let cloud = cloud_connections(&props.open);
+    let tabs = Tab::shown(props.vault.is_some(), !cloud.is_empty());
+    let first = tabs[0];
+    let tab = use_state(|| first);
+    // A tab that is no longer shown (its last connection closed) falls back to the first.
+    let current = if tabs.contains(&*tab) { *tab } else { first };
     let draft = use_reducer(Draft::default);
     let max_age_text = use_state(|| "90".to_owned());
     let max_age = parse_max_age(&max_age_text);
@@ -136,36 +169,40 @@ pub fn RotationScreen(props: &ScreenProps) -> Html {
     };
     // Arrow keys move between tabs (the tab list is keyboard usable).
     let on_tab_key = {
-        let tab = tab.clone();
+        let (tab, tabs) = (tab.clone(), tabs.clone());
         Callback::from(move |e: KeyboardEvent| {
-            let i = Tab::ALL.iter().position(|t| *t == *tab).unwrap_or(0);
+            let i = tabs.iter().position(|t| *t == current).unwrap_or(0);
             let next = match e.key().as_str() {
-                "ArrowRight" => (i + 1) % Tab::ALL.len(),
-                "ArrowLeft" => (i + Tab::ALL.len() - 1) % Tab::ALL.len(),
+                "ArrowRight" => (i + 1) % tabs.len(),
+                "ArrowLeft" => (i + tabs.len() - 1) % tabs.len(),
                 _ => return,
             };
             e.prevent_default();
-            tab.set(Tab::ALL[next]);
+            tab.set(tabs[next]);
             if let Some(el) = web_sys::window()
                 .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(Tab::ALL[next].id()))
+                .and_then(|d| d.get_element_by_id(tabs[next].id()))
                 .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
             {
                 let _ = el.focus();
             }
         })
     };
-    let pid = props.profile_id.clone();
+    let pid: AttrValue = props
+        .vault
+        .as_ref()
+        .map(|v| AttrValue::from(v.profile_id.clone()))
+        .unwrap_or_default();
     html! {
         <div class="rot-layout">
             <div class="rot-toolbar">
                 <div class="rot-tabs" role="tablist" aria-label="Rotation targets" onkeydown={on_tab_key}>
-                    { for Tab::ALL.iter().map(|t| {
+                    { for tabs.iter().map(|t| {
                         let label = if *t == Tab::Plan { format!("Plan ({})", draft.0.len()) } else { t.label().to_owned() };
                         html! {
-                            <button type="button" role="tab" id={t.id()} aria-selected={(*tab == *t).to_string()}
-                                tabindex={if *tab == *t { "0" } else { "-1" }}
-                                class={classes!("rot-tab", (*tab == *t).then_some("active"))} onclick={select(*t)}>{ label }</button>
+                            <button type="button" role="tab" id={t.id()} aria-selected={(current == *t).to_string()}
+                                tabindex={if current == *t { "0" } else { "-1" }}
+                                class={classes!("rot-tab", (current == *t).then_some("active"))} onclick={select(*t)}>{ label }</button>
                         }
                     }) }
                 </div>
@@ -176,12 +213,14 @@ pub fn RotationScreen(props: &ScreenProps) -> Html {
                     <span class="rot-inline-error" role="alert">{ e.clone() }</span>
                 }
             </div>
-            <div role="tabpanel" aria-labelledby={tab.id()} class="rot-panel">
-                { match *tab {
+            <div role="tabpanel" aria-labelledby={current.id()} class="rot-panel">
+                { match current {
                     Tab::Database => html! { <DbPanel profile_id={pid.clone()} draft={draft.clone()} max_age={days} /> },
                     Tab::Transit => html! { <TransitPanel profile_id={pid.clone()} draft={draft.clone()} max_age={days} /> },
                     Tab::Kv => html! { <KvPanel profile_id={pid.clone()} draft={draft.clone()} max_age={days} /> },
-                    Tab::Plan => html! { <PlanPanel profile_id={pid.clone()} draft={draft.clone()} /> },
+                    Tab::Cloud => html! { <CloudPanel connections={cloud.clone()} draft={draft.clone()} max_age={days} /> },
+                    Tab::Plan => html! { <PlanPanel profile_id={props.profile_id.clone()} vault={props.vault.clone()}
+                        open={props.open.clone()} draft={draft.clone()} /> },
                 } }
             </div>
         </div>
@@ -855,19 +894,171 @@ fn KvPanel(props: &PanelProps) -> Html {
     }
 }
 
+// ------------------------------------------------------------------------ cloud
+
+#[derive(Properties, PartialEq)]
+struct CloudProps {
+    /// Open AWS / Azure connections: profile id, name, cloud.
+    connections: Vec<(String, String, CloudProvider)>,
+    draft: DraftHandle,
+    max_age: u64,
+}
+
+/// The open AWS and Azure connections' targets, one section each; the length inputs shape
+/// the values of the steps checked afterwards.
+#[component]
+fn CloudPanel(props: &CloudProps) -> Html {
+    let aws_length = use_state(|| "32".to_owned());
+    let az_length = use_state(|| "32".to_owned());
+    let reload = use_state(|| 0u32);
+    let aws = aws_spec(&aws_length);
+    let az = value_spec(&az_length, true, true, true, false);
+    html! {
+        <section class="rot-section" aria-label="Cloud rotations">
+            <p class="muted">{ "Secrets and keys of the open AWS Secrets Manager and Azure Key Vault connections. Checked targets join the plan and run on their own connection: an AWS secret gets a new password as AWSCURRENT (the old value stays as AWSPREVIOUS), an Azure key a new version, an Azure secret a new random version." }</p>
+            <div class="rot-bar">
+                <label for="rot-cloud-aws-length">{ "AWS password length" }</label>
+                <input id="rot-cloud-aws-length" type="number" min="4" max="4096" class="rot-narrow" value={(*aws_length).clone()}
+                    oninput={{ let s = aws_length.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e))) }} />
+                <label for="rot-cloud-az-length">{ "Azure secret length" }</label>
+                <input id="rot-cloud-az-length" type="number" min="8" max="4096" class="rot-narrow" value={(*az_length).clone()}
+                    oninput={{ let s = az_length.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e))) }} />
+                <button type="button" id="rot-cloud-refresh" class="ghost"
+                    onclick={{ let r = reload.clone(); Callback::from(move |_| r.set(*r + 1)) }}>{ "Refresh" }</button>
+                if let Err(e) = &aws { <span class="rot-inline-error" role="alert">{ e.clone() }</span> }
+                if let Err(e) = &az { <span class="rot-inline-error" role="alert">{ e.clone() }</span> }
+            </div>
+            { for props.connections.iter().map(|(id, name, provider)| html! {
+                <CloudConnection key={id.clone()} profile_id={id.clone()} name={name.clone()} provider={*provider}
+                    draft={props.draft.clone()} max_age={props.max_age} reload={*reload}
+                    aws={aws.clone().ok()} az={az.clone().ok()} />
+            }) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CloudConnProps {
+    profile_id: AttrValue,
+    name: AttrValue,
+    provider: CloudProvider,
+    draft: DraftHandle,
+    max_age: u64,
+    reload: u32,
+    /// The AWS password spec for newly checked AWS secrets (`None`: the input is invalid).
+    aws: Option<vaultdeck_types::AwsPasswordSpec>,
+    /// The value spec for newly checked Azure secrets (`None`: the input is invalid).
+    az: Option<vaultdeck_types::ValueSpec>,
+}
+
+/// One AWS or Azure connection's targets with plan checkboxes.
+#[component]
+fn CloudConnection(props: &CloudConnProps) -> Html {
+    let data = use_state(|| None::<Result<CloudTargets, IpcError>>);
+    {
+        let (data, pid) = (data.clone(), props.profile_id.to_string());
+        use_effect_with((props.max_age, props.reload), move |(days, _)| {
+            let args = CloudTargetsArgs {
+                profile_id: pid,
+                max_age_days: *days,
+            };
+            spawn_local(async move {
+                data.set(Some(ipc::call::<ListCloudRotationTargets>(&args).await));
+            });
+        });
+    }
+    let pid = props.profile_id.to_string();
+    let row = |kind: &'static str, what: &'static str, t: &CloudTarget| {
+        let step = match kind {
+            "aws_secret" => props.aws.clone().map(|spec| RotationStep::AwsSecret {
+                profile_id: pid.clone(),
+                name: t.name.clone(),
+                spec,
+                json_key: None,
+            }),
+            "azure_key" => Some(RotationStep::AzureKey {
+                profile_id: pid.clone(),
+                name: t.name.clone(),
+            }),
+            _ => props.az.clone().map(|spec| RotationStep::AzureSecret {
+                profile_id: pid.clone(),
+                name: t.name.clone(),
+                spec,
+            }),
+        };
+        let checked = step.as_ref().is_some_and(|s| props.draft.0.contains(s));
+        let toggle = {
+            let (d, step) = (props.draft.clone(), step.clone());
+            Callback::from(move |_: Event| {
+                if let Some(s) = step.clone() {
+                    d.dispatch(DraftAction::Toggle(s));
+                }
+            })
+        };
+        html! {
+            <tr class="rot-cloud-row" data-kind={kind} data-name={t.name.clone()} key={format!("{kind}:{}", t.name)}>
+                <td><input type="checkbox" class="rot-select" checked={checked} disabled={step.is_none()}
+                    aria-label={format!("Add {what} {} of {} to the plan", t.name, props.name)}
+                    onchange={toggle} /></td>
+                <td>{ what }</td>
+                <td class="mono">{ t.name.clone() }</td>
+                <td>{ t.detail.clone() }</td>
+                <td><HealthBadge health={t.health.clone()} /></td>
+            </tr>
+        }
+    };
+    let label = match props.provider {
+        CloudProvider::Aws => "AWS Secrets Manager",
+        CloudProvider::Azure => "Azure Key Vault",
+    };
+    let body = match &*data {
+        None => html! { <p class="muted">{ "Loading…" }</p> },
+        Some(Err(e)) => {
+            html! { <ErrorNotice id={format!("rot-cloud-error-{}", props.profile_id)} error={e.clone()} /> }
+        }
+        Some(Ok(t))
+            if t.aws_secrets.is_empty()
+                && t.azure_keys.is_empty()
+                && t.azure_secrets.is_empty() =>
+        {
+            html! {
+                <p class="muted rot-cloud-empty">{ "Nothing to rotate on this connection." }</p>
+            }
+        }
+        Some(Ok(t)) => html! {
+            <table class="lease-table rot-cloud-table">
+                <thead><tr><th>{ "Plan" }</th><th>{ "Kind" }</th><th>{ "Name" }</th><th>{ "Details" }</th><th>{ "Last changed" }</th></tr></thead>
+                <tbody>
+                    { for t.aws_secrets.iter().map(|x| row("aws_secret", "AWS secret", x)) }
+                    { for t.azure_keys.iter().map(|x| row("azure_key", "key", x)) }
+                    { for t.azure_secrets.iter().map(|x| row("azure_secret", "secret", x)) }
+                </tbody>
+            </table>
+        },
+    };
+    html! {
+        <div class="rot-cloud-conn" data-profile={props.profile_id.clone()} data-provider={label}>
+            <h3>{ format!("{} · {label}", props.name) }</h3>
+            { body }
+        </div>
+    }
+}
+
 // ------------------------------------------------------------------------ plan
 
 #[derive(Default, Clone, PartialEq)]
 struct Run {
     job: Option<String>,
     total: usize,
+    /// The connection each step of the running plan runs on, by index.
+    connections: Vec<String>,
     results: Vec<StepResult>,
     report: Option<RotationRunReport>,
     error: Option<IpcError>,
 }
 
 enum RunAction {
-    Start(String, usize),
+    Start(String, Vec<String>),
     Step(StepResult),
     Done(Result<RotationRunReport, IpcError>),
 }
@@ -878,10 +1069,11 @@ impl Reducible for Run {
     fn reduce(self: Rc<Self>, action: RunAction) -> Rc<Self> {
         let mut s = Rc::unwrap_or_clone(self);
         match action {
-            RunAction::Start(job, total) => {
+            RunAction::Start(job, connections) => {
                 s = Run {
                     job: Some(job),
-                    total,
+                    total: connections.len(),
+                    connections,
                     ..Run::default()
                 }
             }
@@ -906,7 +1098,12 @@ impl Reducible for Run {
 
 #[derive(Properties, PartialEq)]
 struct PlanProps {
+    /// The active connection (the report export is audited under it).
     profile_id: AttrValue,
+    /// The Vault connection Vault steps run on, if the active one is Vault / OpenBao.
+    vault: Option<ConnectionSummary>,
+    /// Every open connection (cloud steps run on the one they name).
+    open: Vec<ConnectionSummary>,
     draft: DraftHandle,
 }
 
@@ -922,6 +1119,11 @@ fn PlanPanel(props: &PlanProps) -> Html {
     let folder = use_state(String::new);
     let exported = use_state(|| None::<Result<RotationReportFiles, IpcError>>);
     let pid = props.profile_id.to_string();
+    let vault_pid = props
+        .vault
+        .as_ref()
+        .map(|v| v.profile_id.clone())
+        .unwrap_or_default();
     let draft = props.draft.clone();
     let plan = draft.0.plan();
 
@@ -940,18 +1142,24 @@ fn PlanPanel(props: &PlanProps) -> Html {
             });
         })
     };
+    let step_conns: Vec<String> = plan
+        .steps
+        .iter()
+        .map(|st| step_connection(st, props.vault.as_ref(), &props.open).0)
+        .collect();
     let start = {
+        let step_conns = step_conns.clone();
         let (run, plan, typed, stop, pid, exported) = (
             run.clone(),
             plan.clone(),
             typed.clone(),
             stop_on_error.clone(),
-            pid.clone(),
+            vault_pid.clone(),
             exported.clone(),
         );
         Callback::from(move |_: MouseEvent| {
             let job_id = format!("rotations-{}", js_sys::Date::now() as u64);
-            run.dispatch(RunAction::Start(job_id.clone(), plan.steps.len()));
+            run.dispatch(RunAction::Start(job_id.clone(), step_conns.clone()));
             exported.set(None);
             let args = RunPlanArgs {
                 profile_id: pid.clone(),
@@ -1045,14 +1253,20 @@ fn PlanPanel(props: &PlanProps) -> Html {
         <section class="rot-section" aria-label="Rotation plan">
             <h2>{ format!("Plan: {} target(s)", n_steps) }</h2>
             if steps.is_empty() {
-                <p class="muted" id="rot-plan-empty">{ "Check targets on the Database, Transit and KV tabs (or add one by name below) to build a plan." }</p>
+                <p class="muted" id="rot-plan-empty">{ "Check targets on the other tabs (or add a Vault target by name below) to build a plan." }</p>
             } else {
                 <ol id="rot-plan-steps" class="rot-plan-steps">
                     { for steps.iter().enumerate().map(|(i, s)| {
                         let id = s.target_id();
+                        let (on, open) = step_connection(s, props.vault.as_ref(), &props.open);
                         html! {
                             <li class="rot-plan-step" data-target={id.clone()} key={id.clone()}>
-                                <span>{ s.describe() }</span>
+                                <span class="rot-plan-what">
+                                    <span class={classes!("rot-plan-conn", (!open).then_some("closed"))}
+                                        data-connection={s.connection_profile().map(str::to_owned).unwrap_or_else(|| vault_pid.clone())}
+                                        title="the connection this step runs on">{ on }</span>
+                                    { s.describe() }
+                                </span>
                                 <span class="rot-step-actions">
                                     <button type="button" class="ghost" aria-label={format!("Move step {} up", i + 1)} disabled={i == 0 || running}
                                         onclick={{ let d = draft.clone(); Callback::from(move |_| d.dispatch(DraftAction::Shift(i, true))) }}>{ "↑" }</button>
@@ -1066,6 +1280,7 @@ fn PlanPanel(props: &PlanProps) -> Html {
                     }) }
                 </ol>
             }
+            if props.vault.is_some() {
             <div class="rot-bar" aria-label="Add a target by name">
                 <label for="rot-plan-add-kind">{ "Add" }</label>
                 <select id="rot-plan-add-kind" onchange={{
@@ -1087,6 +1302,9 @@ fn PlanPanel(props: &PlanProps) -> Html {
                 <input id="rot-plan-add-name" type="text" value={(*add_name).clone()}
                     oninput={{ let s = add_name.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e))) }} />
                 <button type="button" id="rot-plan-add" disabled={add_name.trim().is_empty() || running} onclick={add_manual}>{ "Add to plan" }</button>
+            </div>
+            }
+            <div class="rot-bar">
                 <button type="button" id="rot-plan-clear" class="ghost" disabled={steps.is_empty() || running}
                     onclick={{ let d = draft.clone(); Callback::from(move |_| d.dispatch(DraftAction::Clear)) }}>{ "Clear plan" }</button>
             </div>
@@ -1142,6 +1360,13 @@ fn PlanPanel(props: &PlanProps) -> Html {
                         <ol>
                             { for p.steps.iter().map(|s| html! {
                                 <li class={classes!("rot-preview-step", s.problem.is_some().then_some("problem"))} data-target={s.target.clone()}>
+                                    <span class="rot-plan-conn">{
+                                        match &s.connection {
+                                            None => props.vault.as_ref().map(|v| v.name.clone()).unwrap_or_else(|| "no Vault connection".into()),
+                                            Some(id) => props.open.iter().find(|c| &c.profile_id == id).map(|c| c.name.clone())
+                                                .unwrap_or_else(|| format!("{id} (not open)")),
+                                        }
+                                    }</span>
                                     { s.description.clone() }
                                     if let Some(pr) = &s.problem {
                                         <span class="rot-inline-error">{ format!(" — cannot run: {pr}") }</span>
@@ -1173,11 +1398,12 @@ fn PlanPanel(props: &PlanProps) -> Html {
             }
             if !run.results.is_empty() {
                 <table class="lease-table" id="rot-results">
-                    <thead><tr><th>{ "#" }</th><th>{ "Target" }</th><th>{ "Result" }</th><th>{ "Detail" }</th></tr></thead>
+                    <thead><tr><th>{ "#" }</th><th>{ "Connection" }</th><th>{ "Target" }</th><th>{ "Result" }</th><th>{ "Detail" }</th></tr></thead>
                     <tbody>
                     { for run.results.iter().map(|r| html! {
                         <tr class={classes!("rot-result", r.status.as_str())} data-index={r.index.to_string()} data-status={r.status.as_str()} key={r.index.to_string()}>
                             <td>{ (r.index + 1).to_string() }</td>
+                            <td class="rot-result-conn">{ run.connections.get(r.index).cloned().unwrap_or_default() }</td>
                             <td>{ r.description.clone() }</td>
                             <td><span class={classes!("rot-health", match r.status.as_str() { "ok" => "fresh", "failed" => "stale", _ => "unknown" })}>{ r.status.as_str() }</span></td>
                             <td class="mono">{ r.detail.clone() }</td>

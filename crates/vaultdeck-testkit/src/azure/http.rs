@@ -20,6 +20,9 @@ pub(crate) struct Req {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) host: String,
     pub(crate) bearer: Option<String>,
+    /// The `x-identity-header` (App Service managed identity) and `metadata` headers.
+    pub(crate) identity_header: Option<String>,
+    pub(crate) metadata: Option<String>,
     pub(crate) body: Bytes,
 }
 
@@ -119,7 +122,16 @@ async fn handle(
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.strip_prefix("Bearer "))
         .map(str::to_string);
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_string)
+    };
     let req = Req {
+        identity_header: header("x-identity-header"),
+        metadata: header("metadata"),
         method: parts.method,
         path: parts.uri.path().to_string(),
         query,
@@ -127,6 +139,13 @@ async fn handle(
         bearer,
         body,
     };
+    let delay = state
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .delay_for(&req);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let resp = {
         let mut vault = state.lock().unwrap_or_else(|p| p.into_inner());
         state::handle(&mut vault, &req)

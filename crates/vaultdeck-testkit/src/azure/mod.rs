@@ -2,7 +2,9 @@
 //! generated at start, the `WWW-Authenticate: Bearer` challenge, a fake Entra ID token
 //! endpoint (client credentials, device code, refresh token) and secrets, keys and
 //! certificates with the service's semantics (paging with absolute `nextLink` and empty
-//! pages, `api-version` checks, unix-second timestamps, the soft-delete transitions).
+//! pages, `api-version` checks, unix-second timestamps, the soft-delete transitions, which
+//! secrets and keys share through one versioned-object store, `store.rs`), and the App
+//! Service managed-identity token endpoint ([`AzureKeyVault::identity_endpoint`]).
 //!
 //! No Key Vault emulator can be installed on the project's machines, so the project owns this
 //! one; its faithfulness is checked against Microsoft's Python SDK and published examples
@@ -13,6 +15,7 @@
 
 mod http;
 mod state;
+mod store;
 mod tls;
 
 use std::fmt;
@@ -60,6 +63,12 @@ pub struct AzureServerConfig {
     pub device_poll_interval: u64,
     /// Scheduled purge date = deletion + this many days (`recoverableDays`).
     pub recoverable_days: i64,
+    /// The secret an App Service managed-identity request must carry in `x-identity-header`
+    /// (what the host puts in `IDENTITY_HEADER`).
+    pub identity_header: String,
+    /// Each page of the secret list (`GET /secrets`) is answered this much later (lets a UI
+    /// show the list streaming in, and be cancelled half-way).
+    pub page_delay: Duration,
 }
 
 impl Default for AzureServerConfig {
@@ -75,6 +84,8 @@ impl Default for AzureServerConfig {
             device_pending_polls: 1,
             device_poll_interval: 1,
             recoverable_days: 90,
+            identity_header: "test-identity-header".into(),
+            page_delay: Duration::ZERO,
         }
     }
 }
@@ -203,6 +214,19 @@ impl AzureKeyVault {
     /// The accepted client secret.
     pub fn client_secret(&self) -> SecretString {
         SecretString::from(self.config.client_secret.clone())
+    }
+
+    /// The App Service managed-identity endpoint (what the host puts in `IDENTITY_ENDPOINT`;
+    /// `IDENTITY_HEADER` must be [`AzureKeyVault::identity_header`]). Answers
+    /// `GET ?api-version=2019-08-01&resource=…[&client_id=…]` with `metadata: true` like the
+    /// App Service token service.
+    pub fn identity_endpoint(&self) -> String {
+        format!("https://127.0.0.1:{}/msi/token", self.port)
+    }
+
+    /// The secret managed-identity requests must carry (`IDENTITY_HEADER`).
+    pub fn identity_header(&self) -> SecretString {
+        SecretString::from(self.config.identity_header.clone())
     }
 
     /// Issues an access token directly (as if from the token endpoint), for tests that use a

@@ -10,6 +10,7 @@ use hyper::Method;
 use serde_json::{json, Map, Value};
 
 use super::http::{Req, Resp};
+use super::store::{Kind, Object, Store, Version};
 use super::{AzureServerConfig, API_VERSIONS};
 
 const RECOVERY_LEVEL: &str = "Recoverable+Purgeable";
@@ -41,12 +42,12 @@ impl LoggedRequest {
 }
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
-struct Attrs {
+pub(super) struct Attrs {
     enabled: bool,
     nbf: Option<i64>,
     exp: Option<i64>,
     created: i64,
-    updated: i64,
+    pub(super) updated: i64,
 }
 
 impl Attrs {
@@ -77,7 +78,7 @@ impl Attrs {
     }
 
     /// Applies `{"enabled","nbf","exp"}` from a request body.
-    fn apply(&mut self, v: &Value, now: i64) -> Result<(), Resp> {
+    pub(super) fn apply(&mut self, v: &Value, now: i64) -> Result<(), Resp> {
         let Some(obj) = v.as_object() else {
             return Err(bad("attributes must be an object"));
         };
@@ -114,17 +115,20 @@ struct SecretVersion {
     attrs: Attrs,
 }
 
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-struct Secret {
-    name: String,
-    versions: Vec<SecretVersion>,
+impl Version for SecretVersion {
+    fn id(&self) -> &str {
+        &self.version
+    }
+    fn attrs_mut(&mut self) -> &mut Attrs {
+        &mut self.attrs
+    }
+    fn tags_mut(&mut self) -> &mut Option<Map<String, Value>> {
+        &mut self.tags
+    }
 }
 
-struct Deleted<T> {
-    item: T,
-    deleted_date: i64,
-    at: Instant,
-}
+/// A secret with its versions (also the backup blob's content).
+type Secret = Object<SecretVersion>;
 
 #[derive(Clone)]
 struct KeyVersion {
@@ -138,11 +142,22 @@ struct KeyVersion {
     attrs: Attrs,
 }
 
-struct Key {
-    versions: Vec<KeyVersion>,
-    policy: Option<RotationPolicy>,
+impl Version for KeyVersion {
+    fn id(&self) -> &str {
+        &self.version
+    }
+    fn attrs_mut(&mut self) -> &mut Attrs {
+        &mut self.attrs
+    }
+    fn tags_mut(&mut self) -> &mut Option<Map<String, Value>> {
+        &mut self.tags
+    }
 }
 
+/// A key with its versions and rotation policy.
+type Key = Object<KeyVersion, Option<RotationPolicy>>;
+
+#[derive(Clone, Default)]
 struct RotationPolicy {
     lifetime_actions: Value,
     expiry_time: Option<String>,
@@ -167,10 +182,8 @@ struct DeviceCode {
 pub(crate) struct Vault {
     config: AzureServerConfig,
     port: u16,
-    secrets: BTreeMap<String, Secret>,
-    deleted_secrets: BTreeMap<String, Deleted<Secret>>,
-    recovered: HashMap<String, Instant>,
-    keys: BTreeMap<String, Key>,
+    secrets: Store<SecretVersion>,
+    keys: Store<KeyVersion, Option<RotationPolicy>>,
     certs: BTreeMap<String, Vec<CertVersion>>,
     pub(crate) tokens: HashMap<String, Instant>,
     refresh_tokens: HashMap<String, ()>,
@@ -203,8 +216,16 @@ fn ok(body: Value) -> Resp {
     resp(200, body)
 }
 
+fn no_content() -> Resp {
+    Resp {
+        status: 204,
+        headers: Vec::new(),
+        body: None,
+    }
+}
+
 /// A Key Vault error body `{"error":{"code","message","innererror"?}}`.
-fn kv_error(status: u16, code: &str, message: &str, inner: Option<&str>) -> Resp {
+pub(super) fn kv_error(status: u16, code: &str, message: &str, inner: Option<&str>) -> Resp {
     let mut e = json!({"code": code, "message": message});
     if let Some(inner) = inner {
         e["innererror"] = json!({"code": inner});
@@ -212,11 +233,11 @@ fn kv_error(status: u16, code: &str, message: &str, inner: Option<&str>) -> Resp
     resp(status, json!({ "error": e }))
 }
 
-fn bad(message: &str) -> Resp {
+pub(super) fn bad(message: &str) -> Resp {
     kv_error(400, "BadParameter", message, None)
 }
 
-fn not_found(kind: &str, name: &str) -> Resp {
+pub(super) fn not_found(kind: &str, name: &str) -> Resp {
     let (code, what) = match kind {
         "keys" => ("KeyNotFound", "key"),
         "certificates" => ("CertificateNotFound", "certificate"),
@@ -248,7 +269,7 @@ fn parse_body(req: &Req) -> Result<Value, Resp> {
     serde_json::from_slice(&req.body).map_err(|e| bad(&format!("Invalid JSON body: {e}")))
 }
 
-fn tags_from(v: Option<&Value>) -> Result<Option<Map<String, Value>>, Resp> {
+pub(super) fn tags_from(v: Option<&Value>) -> Result<Option<Map<String, Value>>, Resp> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(m)) if m.values().all(Value::is_string) => Ok(Some(m.clone())),
@@ -324,18 +345,25 @@ pub(crate) fn handle(vault: &mut Vault, req: &Req) -> Resp {
 impl Vault {
     pub(crate) fn new(config: AzureServerConfig, port: u16) -> Self {
         Self {
+            secrets: Store::new(Kind::Secret, config.delete_delay, config.recover_delay),
+            keys: Store::new(Kind::Key, config.delete_delay, config.recover_delay),
             config,
             port,
-            secrets: BTreeMap::new(),
-            deleted_secrets: BTreeMap::new(),
-            recovered: HashMap::new(),
-            keys: BTreeMap::new(),
             certs: BTreeMap::new(),
             tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
             device_codes: HashMap::new(),
             user_codes: Vec::new(),
             log: Vec::new(),
+        }
+    }
+
+    /// How long to hold `req` before answering (the configured delay of secret-list pages).
+    pub(crate) fn delay_for(&self, req: &Req) -> Duration {
+        if req.method == Method::GET && req.path == "/secrets" {
+            self.config.page_delay
+        } else {
+            Duration::ZERO
         }
     }
 
@@ -352,6 +380,10 @@ impl Vault {
 
     fn route(&mut self, req: &Req) -> Resp {
         let segs: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
+        // The App Service managed-identity token service.
+        if segs == ["msi", "token"] {
+            return self.managed_identity_token(req);
+        }
         // The fake Entra ID.
         if segs.len() >= 2 && segs[0] != "secrets" && segs[0] != "keys" {
             match (&req.method, &segs[1..]) {
@@ -400,6 +432,11 @@ impl Vault {
                 ),
             ));
             return r;
+        }
+        // Azure Resource Manager's subscription list, which `az login` reads right after
+        // signing in (ARM api-versions, not Key Vault's): the test tenant has none.
+        if req.method == Method::GET && segs == ["subscriptions"] {
+            return ok(json!({"value": []}));
         }
         match req.query("api-version") {
             None => {
@@ -459,6 +496,14 @@ impl Vault {
                 self.page(req, &base, "/keys", items)
             }
             ["keys", name, "create"] if m == Method::POST => self.create_key(name, req, &base),
+            ["keys", name] if m == Method::DELETE => self.delete_key(name, &base),
+            ["deletedkeys"] if m == Method::GET => {
+                let items = self.deleted_key_items(&base);
+                self.page(req, &base, "/deletedkeys", items)
+            }
+            ["deletedkeys", name] if m == Method::GET => self.get_deleted_key(name, &base),
+            ["deletedkeys", name] if m == Method::DELETE => self.purge_key(name),
+            ["deletedkeys", name, "recover"] if m == Method::POST => self.recover_key(name, &base),
             ["keys", name, "rotate"] if m == Method::POST => self.rotate_key(name, &base),
             ["keys", name, "rotationpolicy"] if m == Method::GET => {
                 self.get_rotation_policy(name, &base)
@@ -627,27 +672,13 @@ impl Vault {
 
     fn secret_items(&self, base: &str) -> Vec<Value> {
         self.secrets
-            .iter()
-            .filter_map(|(name, s)| Some(self.secret_item(base, name, s.versions.last()?, false)))
+            .current()
+            .map(|(name, v)| self.secret_item(base, name, v, false))
             .collect()
     }
 
-    /// The live secret `name`, or the service's answer when it is missing.
-    fn live_secret(&self, name: &str) -> Result<&Secret, Resp> {
-        if self
-            .recovered
-            .get(name)
-            .is_some_and(|t| t.elapsed() < self.config.recover_delay)
-        {
-            return Err(not_found("secrets", name));
-        }
-        self.secrets
-            .get(name)
-            .ok_or_else(|| not_found("secrets", name))
-    }
-
     fn secret_version_items(&self, name: &str, base: &str) -> Result<Vec<Value>, Resp> {
-        let s = self.live_secret(name)?;
+        let s = self.secrets.live(name)?;
         Ok(s.versions
             .iter()
             .map(|v| self.secret_item(base, name, v, true))
@@ -655,16 +686,9 @@ impl Vault {
     }
 
     fn get_secret(&self, name: &str, version: Option<&str>, base: &str) -> Resp {
-        let s = match self.live_secret(name) {
-            Ok(s) => s,
+        let v = match self.secrets.version(name, version) {
+            Ok(v) => v,
             Err(r) => return r,
-        };
-        let v = match version {
-            None => s.versions.last(),
-            Some(ver) => s.versions.iter().find(|v| v.version == ver),
-        };
-        let Some(v) = v else {
-            return not_found("secrets", &format!("{name}/{}", version.unwrap_or("")));
         };
         if !v.attrs.enabled {
             return kv_error(
@@ -684,16 +708,8 @@ impl Vault {
                  information on how to name a secret: https://aka.ms/kvnaming"
             ));
         }
-        if self.deleted_secrets.contains_key(name) {
-            return kv_error(
-                409,
-                "Conflict",
-                &format!(
-                    "Secret {name} is currently in a deleted but recoverable state, and its name \
-                     cannot be reused; in this state, the secret can only be recovered or purged."
-                ),
-                Some("ObjectIsDeletedButRecoverable"),
-            );
+        if let Err(r) = self.secrets.check_reusable(name) {
+            return r;
         }
         let body = match parse_body(req) {
             Ok(b) => b,
@@ -723,8 +739,8 @@ impl Vault {
         }
         let previous = self
             .secrets
-            .get(name)
-            .and_then(|s| s.versions.last())
+            .version(name, None)
+            .ok()
             .map(|v| v.version.clone());
         let v = SecretVersion {
             version: new_version(),
@@ -735,178 +751,106 @@ impl Vault {
             attrs,
         };
         let out = self.secret_json(base, name, &v, true);
-        self.secrets
-            .entry(name.to_string())
-            .or_insert_with(|| Secret {
-                name: name.to_string(),
-                versions: Vec::new(),
-            })
-            .versions
-            .push(v);
+        self.secrets.push(name, v);
         ok(out)
     }
 
     fn update_secret(&mut self, name: &str, version: Option<&str>, req: &Req, base: &str) -> Resp {
-        if let Err(r) = self.live_secret(name) {
+        if let Err(r) = self.secrets.live(name) {
             return r;
         }
         let body = match parse_body(req) {
             Ok(b) => b,
             Err(r) => return r,
         };
-        let tags = match tags_from(body.get("tags")) {
-            Ok(t) => t,
-            Err(r) => return r,
-        };
-        let Some(s) = self.secrets.get_mut(name) else {
-            return not_found("secrets", name);
-        };
-        let v = match version {
-            None => s.versions.last_mut(),
-            Some(ver) => s.versions.iter_mut().find(|v| v.version == ver),
-        };
-        let Some(v) = v else {
-            return not_found("secrets", &format!("{name}/{}", version.unwrap_or("")));
-        };
-        let now = now();
-        let mut attrs = v.attrs.clone();
-        if let Some(a) = body.get("attributes") {
-            if let Err(r) = attrs.apply(a, now) {
-                return r;
+        let content_type = |v: &mut SecretVersion, body: &Value| {
+            match body.get("contentType") {
+                None => {}
+                Some(Value::String(ct)) if ct.len() <= 255 => v.content_type = Some(ct.clone()),
+                Some(Value::Null) => v.content_type = None,
+                Some(_) => {
+                    return Err(bad(
+                        "contentType must be a string of at most 255 characters.",
+                    ))
+                }
             }
+            Ok(())
+        };
+        match self
+            .secrets
+            .update(name, version, &body, now(), content_type)
+        {
+            Ok(v) => ok(self.secret_json(base, name, &v, false)),
+            Err(r) => r,
         }
-        match body.get("contentType") {
-            None => {}
-            Some(Value::String(ct)) if ct.len() <= 255 => v.content_type = Some(ct.clone()),
-            Some(Value::Null) => v.content_type = None,
-            Some(_) => return bad("contentType must be a string of at most 255 characters."),
-        }
-        if body.get("tags").is_some() {
-            v.tags = tags;
-        }
-        attrs.updated = now;
-        v.attrs = attrs;
-        let v = v.clone();
-        ok(self.secret_json(base, name, &v, false))
+    }
+
+    /// A DeletedSecretBundle / DeletedKeyBundle (or list item): `bundle` plus the deletion
+    /// fields.
+    fn with_deleted_fields(
+        &self,
+        base: &str,
+        kind: Kind,
+        name: &str,
+        date: i64,
+        mut bundle: Value,
+    ) -> Value {
+        self.deleted_fields(base, kind.collection(), name, date, &mut bundle);
+        bundle
     }
 
     fn delete_secret(&mut self, name: &str, base: &str) -> Resp {
-        if let Err(r) = self.live_secret(name) {
-            return r;
+        match self.secrets.delete(name, now()) {
+            Ok((v, date)) => ok(self.with_deleted_fields(
+                base,
+                Kind::Secret,
+                name,
+                date,
+                self.secret_json(base, name, &v, false),
+            )),
+            Err(r) => r,
         }
-        let Some(s) = self.secrets.remove(name) else {
-            return not_found("secrets", name);
-        };
-        let now = now();
-        let latest = s.versions.last().cloned();
-        self.deleted_secrets.insert(
-            name.to_string(),
-            Deleted {
-                item: s,
-                deleted_date: now,
-                at: Instant::now(),
-            },
-        );
-        let mut out = match &latest {
-            Some(v) => self.secret_json(base, name, v, false),
-            None => json!({}),
-        };
-        self.deleted_fields(base, "secrets", name, now, &mut out);
-        ok(out)
-    }
-
-    fn deleting(&self, at: Instant) -> bool {
-        at.elapsed() < self.config.delete_delay
     }
 
     fn deleted_secret_items(&self, base: &str) -> Vec<Value> {
-        self.deleted_secrets
-            .iter()
-            .filter(|(_, d)| !self.deleting(d.at))
-            .filter_map(|(name, d)| {
-                let mut item = self.secret_item(base, name, d.item.versions.last()?, false);
-                self.deleted_fields(base, "secrets", name, d.deleted_date, &mut item);
-                Some(item)
+        self.secrets
+            .deleted()
+            .map(|(name, v, date)| {
+                let item = self.secret_item(base, name, v, false);
+                self.with_deleted_fields(base, Kind::Secret, name, date, item)
             })
             .collect()
     }
 
     fn get_deleted_secret(&self, name: &str, base: &str) -> Resp {
-        match self.deleted_secrets.get(name) {
-            Some(d) if !self.deleting(d.at) => {
-                let Some(v) = d.item.versions.last() else {
-                    return not_found("secrets", name);
-                };
-                let mut out = self.secret_json(base, name, v, false);
-                self.deleted_fields(base, "secrets", name, d.deleted_date, &mut out);
-                ok(out)
-            }
-            _ => kv_error(
-                404,
-                "SecretNotFound",
-                &format!("Deleted Secret not found: {name}"),
-                None,
-            ),
+        match self.secrets.get_deleted(name) {
+            Ok((v, date)) => ok(self.with_deleted_fields(
+                base,
+                Kind::Secret,
+                name,
+                date,
+                self.secret_json(base, name, v, false),
+            )),
+            Err(r) => r,
         }
     }
 
-    fn being_deleted(name: &str) -> Resp {
-        kv_error(
-            409,
-            "Conflict",
-            &format!("Secret is currently being deleted: {name}"),
-            Some("ObjectIsBeingDeleted"),
-        )
-    }
-
     fn purge_secret(&mut self, name: &str) -> Resp {
-        match self.deleted_secrets.get(name) {
-            None => kv_error(
-                404,
-                "SecretNotFound",
-                &format!("Deleted Secret not found: {name}"),
-                None,
-            ),
-            Some(d) if self.deleting(d.at) => Self::being_deleted(name),
-            Some(_) => {
-                self.deleted_secrets.remove(name);
-                Resp {
-                    status: 204,
-                    headers: Vec::new(),
-                    body: None,
-                }
-            }
+        match self.secrets.purge(name) {
+            Ok(()) => no_content(),
+            Err(r) => r,
         }
     }
 
     fn recover_secret(&mut self, name: &str, base: &str) -> Resp {
-        match self.deleted_secrets.get(name) {
-            None => kv_error(
-                404,
-                "SecretNotFound",
-                &format!("Deleted Secret not found: {name}"),
-                None,
-            ),
-            Some(d) if self.deleting(d.at) => Self::being_deleted(name),
-            Some(_) => {
-                let Some(d) = self.deleted_secrets.remove(name) else {
-                    return not_found("secrets", name);
-                };
-                let out = d
-                    .item
-                    .versions
-                    .last()
-                    .map(|v| self.secret_json(base, name, v, false))
-                    .unwrap_or_else(|| json!({}));
-                self.secrets.insert(name.to_string(), d.item);
-                self.recovered.insert(name.to_string(), Instant::now());
-                ok(out)
-            }
+        match self.secrets.recover(name) {
+            Ok(v) => ok(self.secret_json(base, name, &v, false)),
+            Err(r) => r,
         }
     }
 
     fn backup_secret(&self, name: &str) -> Resp {
-        let s = match self.live_secret(name) {
+        let s = match self.secrets.live(name) {
             Ok(s) => s,
             Err(r) => return r,
         };
@@ -933,24 +877,11 @@ impl Vault {
         let Some(s) = decoded else {
             return bad("Backup blob could not be decrypted or is not a secret backup.");
         };
-        if self.secrets.contains_key(&s.name) || self.deleted_secrets.contains_key(&s.name) {
-            return kv_error(
-                409,
-                "Conflict",
-                &format!(
-                    "There was a conflict restoring the secret '{}'. The secret already exists \
-                     (or is deleted but recoverable) in this vault.",
-                    s.name
-                ),
-                None,
-            );
-        }
-        let Some(latest) = s.versions.last().cloned() else {
-            return bad("Backup blob holds no versions.");
-        };
         let name = s.name.clone();
-        self.secrets.insert(name.clone(), s);
-        ok(self.secret_json(base, &name, &latest, false))
+        match self.secrets.restore(s) {
+            Ok(latest) => ok(self.secret_json(base, &name, &latest, false)),
+            Err(r) => r,
+        }
     }
 
     // ---- keys ----
@@ -992,13 +923,13 @@ impl Vault {
 
     fn key_items(&self, base: &str) -> Vec<Value> {
         self.keys
-            .iter()
-            .filter_map(|(name, k)| Some(self.key_item(base, name, k.versions.last()?, false)))
+            .current()
+            .map(|(name, v)| self.key_item(base, name, v, false))
             .collect()
     }
 
     fn key_version_items(&self, name: &str, base: &str) -> Result<Vec<Value>, Resp> {
-        let k = self.keys.get(name).ok_or_else(|| not_found("keys", name))?;
+        let k = self.keys.live(name)?;
         Ok(k.versions
             .iter()
             .map(|v| self.key_item(base, name, v, true))
@@ -1033,6 +964,9 @@ impl Vault {
     fn create_key(&mut self, name: &str, req: &Req, base: &str) -> Resp {
         if !valid_name(name) {
             return bad(&format!("The request URI contains an invalid name: {name}"));
+        }
+        if let Err(r) = self.keys.check_reusable(name) {
+            return r;
         }
         let body = match parse_body(req) {
             Ok(b) => b,
@@ -1101,28 +1035,14 @@ impl Vault {
             attrs,
         };
         let out = self.key_json(base, name, &v);
-        self.keys
-            .entry(name.to_string())
-            .or_insert_with(|| Key {
-                versions: Vec::new(),
-                policy: None,
-            })
-            .versions
-            .push(v);
+        self.keys.push(name, v);
         ok(out)
     }
 
     fn get_key(&self, name: &str, version: Option<&str>, base: &str) -> Resp {
-        let Some(k) = self.keys.get(name) else {
-            return not_found("keys", name);
-        };
-        let v = match version {
-            None => k.versions.last(),
-            Some(ver) => k.versions.iter().find(|v| v.version == ver),
-        };
-        match v {
-            Some(v) => ok(self.key_json(base, name, v)),
-            None => not_found("keys", &format!("{name}/{}", version.unwrap_or(""))),
+        match self.keys.version(name, version) {
+            Ok(v) => ok(self.key_json(base, name, v)),
+            Err(r) => r,
         }
     }
 
@@ -1131,46 +1051,26 @@ impl Vault {
             Ok(b) => b,
             Err(r) => return r,
         };
-        let tags = match tags_from(body.get("tags")) {
-            Ok(t) => t,
-            Err(r) => return r,
-        };
-        let Some(k) = self.keys.get_mut(name) else {
-            return not_found("keys", name);
-        };
-        let v = match version {
-            None => k.versions.last_mut(),
-            Some(ver) => k.versions.iter_mut().find(|v| v.version == ver),
-        };
-        let Some(v) = v else {
-            return not_found("keys", name);
-        };
-        let now = now();
-        let mut attrs = v.attrs.clone();
-        if let Some(a) = body.get("attributes") {
-            if let Err(r) = attrs.apply(a, now) {
-                return r;
+        let key_ops = |v: &mut KeyVersion, body: &Value| {
+            if let Some(ops) = body.get("key_ops").and_then(Value::as_array) {
+                v.key_ops = ops
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect();
             }
+            Ok(())
+        };
+        match self.keys.update(name, version, &body, now(), key_ops) {
+            Ok(v) => ok(self.key_json(base, name, &v)),
+            Err(r) => r,
         }
-        if let Some(ops) = body.get("key_ops").and_then(Value::as_array) {
-            v.key_ops = ops
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect();
-        }
-        if body.get("tags").is_some() {
-            v.tags = tags;
-        }
-        attrs.updated = now;
-        v.attrs = attrs;
-        let v = v.clone();
-        ok(self.key_json(base, name, &v))
     }
 
     fn rotate_key(&mut self, name: &str, base: &str) -> Resp {
-        let Some(k) = self.keys.get_mut(name) else {
-            return not_found("keys", name);
+        let k = match self.keys.live(name) {
+            Ok(k) => k,
+            Err(r) => return r,
         };
         let Some(last) = k.versions.last() else {
             return not_found("keys", name);
@@ -1180,7 +1080,7 @@ impl Vault {
         attrs.enabled = true;
         // A rotation policy's expiryTime sets the new version's expiry.
         if let Some(days) = k
-            .policy
+            .extra
             .as_ref()
             .and_then(|p| p.expiry_time.as_deref())
             .and_then(duration_days)
@@ -1197,13 +1097,57 @@ impl Vault {
             tags: last.tags.clone(),
             attrs,
         };
-        k.versions.push(v.clone());
+        self.keys.push(name, v.clone());
         ok(self.key_json(base, name, &v))
+    }
+
+    fn delete_key(&mut self, name: &str, base: &str) -> Resp {
+        match self.keys.delete(name, now()) {
+            Ok((v, date)) => {
+                let bundle = self.key_json(base, name, &v);
+                ok(self.with_deleted_fields(base, Kind::Key, name, date, bundle))
+            }
+            Err(r) => r,
+        }
+    }
+
+    fn deleted_key_items(&self, base: &str) -> Vec<Value> {
+        self.keys
+            .deleted()
+            .map(|(name, v, date)| {
+                let item = self.key_item(base, name, v, false);
+                self.with_deleted_fields(base, Kind::Key, name, date, item)
+            })
+            .collect()
+    }
+
+    fn get_deleted_key(&self, name: &str, base: &str) -> Resp {
+        match self.keys.get_deleted(name) {
+            Ok((v, date)) => {
+                let bundle = self.key_json(base, name, v);
+                ok(self.with_deleted_fields(base, Kind::Key, name, date, bundle))
+            }
+            Err(r) => r,
+        }
+    }
+
+    fn purge_key(&mut self, name: &str) -> Resp {
+        match self.keys.purge(name) {
+            Ok(()) => no_content(),
+            Err(r) => r,
+        }
+    }
+
+    fn recover_key(&mut self, name: &str, base: &str) -> Resp {
+        match self.keys.recover(name) {
+            Ok(v) => ok(self.key_json(base, name, &v)),
+            Err(r) => r,
+        }
     }
 
     fn policy_json(&self, base: &str, name: &str, k: &Key) -> Value {
         let created = k.versions.first().map(|v| v.attrs.created).unwrap_or(0);
-        match &k.policy {
+        match &k.extra {
             Some(p) => {
                 let mut attrs = json!({"created": p.created, "updated": p.updated});
                 if let Some(e) = &p.expiry_time {
@@ -1226,15 +1170,15 @@ impl Vault {
     }
 
     fn get_rotation_policy(&self, name: &str, base: &str) -> Resp {
-        match self.keys.get(name) {
-            Some(k) => ok(self.policy_json(base, name, k)),
-            None => not_found("keys", name),
+        match self.keys.live(name) {
+            Ok(k) => ok(self.policy_json(base, name, k)),
+            Err(r) => r,
         }
     }
 
     fn put_rotation_policy(&mut self, name: &str, req: &Req, base: &str) -> Resp {
-        if !self.keys.contains_key(name) {
-            return not_found("keys", name);
+        if let Err(r) = self.keys.live(name) {
+            return r;
         }
         let body = match parse_body(req) {
             Ok(b) => b,
@@ -1312,20 +1256,21 @@ impl Vault {
             normalized.push(json!({"trigger": {trigger.0: trigger.1}, "action": {"type": kind}}));
         }
         let now = now();
-        let Some(k) = self.keys.get_mut(name) else {
-            return not_found("keys", name);
+        let k = match self.keys.live_mut(name) {
+            Ok(k) => k,
+            Err(r) => return r,
         };
-        let created = k.policy.as_ref().map(|p| p.created).unwrap_or(now);
-        k.policy = Some(RotationPolicy {
+        let created = k.extra.as_ref().map(|p| p.created).unwrap_or(now);
+        k.extra = Some(RotationPolicy {
             lifetime_actions: Value::Array(normalized),
             expiry_time,
             created,
             updated: now,
         });
-        let Some(k) = self.keys.get(name) else {
-            return not_found("keys", name);
-        };
-        ok(self.policy_json(base, name, k))
+        match self.keys.live(name) {
+            Ok(k) => ok(self.policy_json(base, name, k)),
+            Err(r) => r,
+        }
     }
 
     // ---- certificates (read-only; seeded by tests) ----
@@ -1564,6 +1509,57 @@ impl Vault {
                 &format!("AADSTS70003: The app requested an unsupported grant type '{other}'."),
             ),
         }
+    }
+
+    /// `GET /msi/token?api-version=2019-08-01&resource=…[&client_id=…]` with
+    /// `x-identity-header` and `metadata: true`, answered like the App Service token service:
+    /// `{access_token, expires_on (string of unix seconds), resource, token_type}`.
+    fn managed_identity_token(&mut self, req: &Req) -> Resp {
+        if req.method != Method::GET {
+            return resp(405, json!({"error": "method not allowed"}));
+        }
+        if req.identity_header.as_deref() != Some(self.config.identity_header.as_str()) {
+            return resp(
+                401,
+                json!({"statusCode": 401, "message": "Unauthorized: x-identity-header is missing or wrong."}),
+            );
+        }
+        if req.metadata.as_deref() != Some("true") {
+            return resp(
+                400,
+                json!({"statusCode": 400, "message": "Required metadata header not specified"}),
+            );
+        }
+        if req.query("api-version") != Some("2019-08-01") {
+            return resp(
+                400,
+                json!({"statusCode": 400, "message": "api-version must be 2019-08-01"}),
+            );
+        }
+        let Some(resource) = req.query("resource").map(str::to_string) else {
+            return resp(
+                400,
+                json!({"statusCode": 400, "message": "resource is required"}),
+            );
+        };
+        if let Some(id) = req.query("client_id") {
+            if id != self.config.client_id {
+                // The identity is not assigned to this "host".
+                return resp(
+                    400,
+                    json!({"statusCode": 400, "message": format!("Identity {id} not found")}),
+                );
+            }
+        }
+        let token = self.issue_token();
+        let expires_on = now() + self.config.token_ttl.as_secs() as i64;
+        ok(json!({
+            "access_token": token,
+            "expires_on": expires_on.to_string(),
+            "resource": resource,
+            "token_type": "Bearer",
+            "client_id": self.config.client_id,
+        }))
     }
 
     fn device_code(&mut self, tenant: &str, req: &Req) -> Resp {

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use vaultdeck_types::{
     AwsCheckPolicy, AwsDeleteArgs, AwsDeleteMode, AwsDeletePolicy, AwsDeleteSecret, AwsGetPolicy,
-    AwsPolicyArgs, AwsPolicyReport, AwsPolicySeverity, AwsPutArgs, AwsPutPolicy, AwsPutValue,
-    AwsRestoreSecret, AwsSecretDetail, AwsSecretRef, AwsServerValidation, AwsUpdateMeta,
-    AwsUpdateMetaArgs, ErrorCode, SecretInput, AWS_CURRENT,
+    AwsKmsArgs, AwsPolicyArgs, AwsPolicyReport, AwsPolicySeverity, AwsPutArgs, AwsPutPolicy,
+    AwsPutValue, AwsRestoreSecret, AwsSecretDetail, AwsSecretRef, AwsServerValidation,
+    AwsUpdateKmsKey, AwsUpdateMeta, AwsUpdateMetaArgs, ErrorCode, SecretInput, AWS_CURRENT,
 };
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -17,7 +17,7 @@ use crate::components::input_text;
 use crate::ipc;
 
 /// The text of the `<textarea>` that fired `e`.
-fn area_text(e: &InputEvent) -> String {
+pub(super) fn area_text(e: &InputEvent) -> String {
     e.target_unchecked_into::<web_sys::HtmlTextAreaElement>()
         .value()
 }
@@ -87,29 +87,68 @@ pub fn PutValuePanel(p: &PanelProps) -> Html {
     }
 }
 
-/// `k=v` lines → tags; an error names the first bad line.
-fn parse_tags(text: &str) -> Result<BTreeMap<String, String>, String> {
+/// `k=v` per line or comma-separated (AWS tags cannot contain commas) → tags; an error names
+/// the first bad entry.
+pub(super) fn parse_tags(text: &str) -> Result<BTreeMap<String, String>, String> {
     let mut tags = BTreeMap::new();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in text.split(['\n', ',']).enumerate() {
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
         let Some((k, v)) = line.split_once('=') else {
-            return Err(format!("Tag line {} needs the form key=value.", i + 1));
+            return Err(format!("Tag {} needs the form key=value.", i + 1));
         };
         if k.trim().is_empty() {
-            return Err(format!("Tag line {} has an empty key.", i + 1));
+            return Err(format!("Tag {} has an empty key.", i + 1));
         }
         tags.insert(k.trim().to_owned(), v.trim().to_owned());
     }
     Ok(tags)
 }
 
-/// Edit the description and the tags (`key=value` per line).
+/// Edit the description and the tags (`key=value` per line), and change the KMS key.
 #[component]
 pub fn MetaPanel(p: &PanelProps) -> Html {
     let description = use_state(|| p.detail.description.clone().unwrap_or_default());
+    let kms = use_state(|| p.detail.kms_key_id.clone().unwrap_or_default());
+    let change_kms = {
+        let (kms, p) = (kms.clone(), p.clone());
+        Callback::from(move |_| {
+            let key = kms.trim().to_owned();
+            if key.is_empty() {
+                p.on_message.emit((
+                    false,
+                    "Type a KMS key id, key ARN or alias (alias/NAME) first.".into(),
+                ));
+                return;
+            }
+            if p.detail.kms_key_id.as_deref() == Some(key.as_str()) {
+                p.on_message
+                    .emit((false, format!("{key} already is this secret's KMS key.")));
+                return;
+            }
+            let args = AwsKmsArgs {
+                profile_id: p.profile_id.to_string(),
+                secret: p.detail.name.clone(),
+                kms_key_id: key,
+            };
+            let p = p.clone();
+            spawn_local(async move {
+                match ipc::call::<AwsUpdateKmsKey>(&args).await {
+                    Ok(_) => p.on_message.emit((
+                        true,
+                        format!(
+                            "KMS key changed to {}; new versions are encrypted with it.",
+                            args.kms_key_id
+                        ),
+                    )),
+                    Err(e) => p.on_message.emit((false, e.message)),
+                }
+                p.on_changed.emit(args.secret);
+            });
+        })
+    };
     let tags = use_state(|| {
         p.detail
             .tags
@@ -152,10 +191,17 @@ pub fn MetaPanel(p: &PanelProps) -> Html {
             <label for="aws-meta-description">{ "Description" }</label>
             <input id="aws-meta-description" type="text" value={(*description).clone()}
                 oninput={{ let d = description.clone(); Callback::from(move |e: InputEvent| d.set(input_text(&e))) }} />
-            <label for="aws-meta-tags">{ "Tags (key=value per line)" }</label>
+            <label for="aws-meta-tags">{ "Tags (key=value, one per line or comma-separated)" }</label>
             <textarea id="aws-meta-tags" rows="3" value={(*tags).clone()}
                 oninput={{ let t = tags.clone(); Callback::from(move |e: InputEvent| t.set(area_text(&e))) }} />
             <button type="button" id="aws-meta-save" onclick={save}>{ "Save description and tags" }</button>
+            <label for="aws-meta-kms">{ "KMS key (new versions are encrypted with it)" }</label>
+            <div class="bg-row">
+                <input id="aws-meta-kms" type="text" class="mono" autocomplete="off" spellcheck="false"
+                    placeholder="aws/secretsmanager (default) — alias/NAME, key id or ARN" value={(*kms).clone()}
+                    oninput={{ let k = kms.clone(); Callback::from(move |e: InputEvent| k.set(input_text(&e))) }} />
+                <button type="button" id="aws-meta-kms-save" onclick={change_kms}>{ "Change KMS key" }</button>
+            </div>
         </fieldset>
     }
 }
