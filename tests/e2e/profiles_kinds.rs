@@ -43,6 +43,9 @@ async fn profile_kinds_scenario() {
     s.click(&format!("{row} .connect-btn")).await;
     s.wait_text("#status-connection", "Moto AWS").await;
     s.wait_text("#status-identity", "123456789012").await;
+    // No token TTL for AWS: the status bar says which account and region instead.
+    s.wait_text("#status-ttl", "account 123456789012 · eu-west-1")
+        .await;
     s.wait_text(&format!("{row} .badge"), "active").await;
     // The identity panel shows the AWS account, not Vault's token, policy and mount parts.
     s.wait_text("#identity-name", "arn:aws:sts::123456789012:user/moto")
@@ -136,6 +139,10 @@ async fn profile_kinds_scenario() {
     assert_eq!(uri, Some(format!("{}/devicelogin", azure.authority_host())));
     s.screenshot("kinds-04-azure-device-code").await;
     s.wait_text("#status-connection", "Azure device").await;
+    // Signed in as the user the token names, not as the vault.
+    s.wait_text("#identity-name", vaultdeck_testkit::AZURE_TEST_USER_UPN)
+        .await;
+    s.wait_text("#status-ttl", "device-code sign-in").await;
     s.wait_text(&format!("{az_row} .badge"), "active").await;
     assert!(
         s.client

@@ -147,17 +147,41 @@ impl From<azure_core::Error> for Error {
     }
 }
 
-/// `e` and its sources, `: `-joined, without repeats (the SDK wraps the authority's message,
-/// e.g. `AADSTS7000215: Invalid client secret`, a few levels down).
+/// Contexts the SDK's retry policy wraps errors in: they say nothing to an operator.
+const RETRY_NOISE: [&str; 2] = [
+    "non-transport error occurred which will not be retried",
+    "retry policy expired and the request will no longer be retried",
+];
+
+/// `e` and its sources, `: `-joined, without repeats and without the retry policy's wrapper
+/// text (the SDK wraps the authority's message, e.g. `AADSTS7000215: Invalid client secret`, a
+/// few levels down).
 fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur = Some(e);
     while let Some(err) = cur {
         let s = err.to_string();
-        if !parts.iter().any(|p| p.contains(&s)) {
+        if !RETRY_NOISE.contains(&s.as_str()) && !parts.iter().any(|p| p.contains(&s)) {
             parts.push(s);
         }
         cur = err.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_retry_policys_wrapper_text_is_dropped_and_the_cause_kept() {
+        let inner = azure_core::Error::with_message(
+            azure_core::error::ErrorKind::Credential,
+            "AzureCliCredential authentication failed. ERROR: Please run 'az login'",
+        );
+        let wrapped = inner.with_context(RETRY_NOISE[0]);
+        let text = chain(&wrapped);
+        assert!(!text.contains("will not be retried"), "{text}");
+        assert!(text.contains("Please run 'az login'"), "{text}");
+    }
 }

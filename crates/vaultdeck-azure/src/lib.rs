@@ -20,6 +20,7 @@ mod certificates;
 mod credential;
 mod error;
 mod keys;
+mod principal;
 mod secrets;
 mod transport;
 
@@ -35,6 +36,7 @@ pub use credential::{
     credential_for, CredentialSpec, DeviceCodeCredential, DeviceCodePromptFn, RefreshTokenStore,
 };
 pub use error::{Error, Result};
+pub use principal::{principal_of, Principal, PrincipalKind};
 
 /// The data-plane api-version every request uses.
 pub const API_VERSION: &str = "2025-07-01";
@@ -93,6 +95,8 @@ pub struct AzureVault {
     secrets: Arc<SecretClient>,
     keys: Arc<KeyClient>,
     certificates: Arc<CertificateClient>,
+    /// Who the latest token names (see [`AzureVault::principal`]).
+    principal: Arc<std::sync::Mutex<Option<Principal>>>,
 }
 
 impl std::fmt::Debug for AzureVault {
@@ -107,6 +111,7 @@ impl AzureVault {
     pub fn new(config: &AzureConfig, credential: Arc<dyn TokenCredential>) -> Result<Self> {
         let url = config.validate()?;
         let vault_url = url.as_str().trim_end_matches('/').to_string();
+        let (credential, principal) = principal::Observed::wrap(credential);
         let client_options = transport::client_options(config)?;
         let verify = Some(config.verify_challenge_resource);
         let mut so = SecretClientOptions::default();
@@ -126,7 +131,14 @@ impl AzureVault {
             keys: Arc::new(KeyClient::new(&vault_url, credential.clone(), Some(ko))?),
             certificates: Arc::new(CertificateClient::new(&vault_url, credential, Some(co))?),
             vault_url,
+            principal,
         })
+    }
+
+    /// Who signed in, as the claims of the latest access token name it (`None` before the
+    /// first request, or when the authority issues opaque tokens).
+    pub fn principal(&self) -> Option<Principal> {
+        self.principal.lock().ok().and_then(|p| p.clone())
     }
 
     /// The vault URL (no trailing slash).

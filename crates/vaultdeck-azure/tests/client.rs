@@ -64,7 +64,13 @@ fn secret(v: &str) -> SecretString {
 #[tokio::test]
 async fn secrets_set_reveal_versions_and_all_pages() {
     let v = vault();
+    assert_eq!(v.principal(), None, "no token yet");
     v.probe().await.expect("probe");
+    // The client-secret token names the application and its tenant.
+    let who = v.principal().expect("the token's principal");
+    assert_eq!(who.kind, vaultdeck_azure::PrincipalKind::Application);
+    assert_eq!(who.name, SERVER.client_id());
+    assert_eq!(who.tenant_id.as_deref(), Some(SERVER.tenant_id()));
     let name = unique("app");
     let attrs = AzSecretUpdate {
         content_type: Some("text/plain".into()),
@@ -527,6 +533,9 @@ async fn device_code_sign_in_prompts_once_then_refreshes_silently() {
     let cred = Arc::new(make(prompts.clone()));
     let v = AzureVault::new(&cfg, cred).unwrap();
     v.probe().await.expect("device-code sign-in");
+    let who = v.principal().expect("the token's principal");
+    assert_eq!(who.kind, vaultdeck_azure::PrincipalKind::User);
+    assert_eq!(who.name, vaultdeck_testkit::AZURE_TEST_USER_UPN);
     {
         let p = prompts.lock().unwrap();
         assert_eq!(p.len(), 1);

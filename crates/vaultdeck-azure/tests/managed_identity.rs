@@ -38,6 +38,14 @@ async fn managed_identity_signs_in_through_the_identity_endpoint() {
     v.probe()
         .await
         .expect("probe with a managed-identity token");
+    assert_eq!(
+        v.principal().map(|p| p.display()),
+        Some(format!(
+            "managed identity {} (tenant {})",
+            vaultdeck_testkit::AZURE_TEST_MI_NAME,
+            server.tenant_id()
+        ))
+    );
     let p = v
         .set_secret(
             "mi-secret",

@@ -105,7 +105,7 @@ impl AwsConnection {
             ttl_seconds: None,
             renewable: false,
             accessor: self.caller.account.clone(),
-            token_type: format!("aws ({})", self.caller.region),
+            token_type: format!("account {} · {}", self.caller.account, self.caller.region),
             checked_at: time::OffsetDateTime::now_utc().unix_timestamp(),
         }
     }

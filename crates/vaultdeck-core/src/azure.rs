@@ -260,16 +260,25 @@ impl AzureConnection {
         &self.vault
     }
 
-    /// The connection as the app-wide [`Identity`] (tokens are the credential's business: no
-    /// TTL shown, renewed by the SDK).
+    /// The connection as the app-wide [`Identity`]: the signed-in principal from the access
+    /// token's claims (tokens are the credential's business: no TTL shown, renewed by the SDK).
     pub fn identity(&self) -> Identity {
+        // Who the access token names (user, application or managed identity); the vault URL
+        // when the authority's tokens are opaque.
+        let who = self.vault.principal().map(|p| p.display());
         Identity {
-            display_name: self.vault.vault_url().to_string(),
+            display_name: who.unwrap_or_else(|| self.vault.vault_url().to_string()),
             policies: Vec::new(),
             ttl_seconds: None,
             renewable: false,
             accessor: String::new(),
-            token_type: format!("azure ({:?})", self.auth).to_lowercase(),
+            token_type: match self.auth {
+                AzureAuth::AzureCli => "Azure CLI sign-in",
+                AzureAuth::ClientSecret => "client secret",
+                AzureAuth::ManagedIdentity => "managed identity",
+                AzureAuth::DeviceCode => "device-code sign-in",
+            }
+            .to_owned(),
             checked_at: time::OffsetDateTime::now_utc().unix_timestamp(),
         }
     }

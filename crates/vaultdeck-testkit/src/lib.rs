@@ -38,6 +38,8 @@ use std::sync::LazyLock;
 use vaultdeck_vault::dev::DevServer;
 
 pub use azure::{AzureKeyVault, AzureServerConfig};
+/// Whom the Azure test server's tokens name (device-code user, managed identity).
+pub use azure::{MI_NAME as AZURE_TEST_MI_NAME, USER_UPN as AZURE_TEST_USER_UPN};
 pub use moto::{moto_server_path, Moto, MOTO_BIN_ENV, MOTO_VERSION};
 pub use openbao::OpenBaoRaft;
 pub use openbao_audit::OpenBaoAudited;

@@ -1,5 +1,6 @@
 //! `#statusbar`: active connection, identity, live TTL countdown, seal/HA state.
 
+use vaultdeck_types::Capability;
 use vaultdeck_ui::format::{remaining_ttl, seal_label, ttl_label};
 use yew::prelude::*;
 
@@ -20,9 +21,18 @@ pub fn StatusBar() -> Html {
         .and_then(|c| c.identity.as_ref())
         .map(|i| i.display_name.clone())
         .unwrap_or_default();
+    // A Vault token's TTL counts down; AWS and Azure credentials are refreshed by their SDKs,
+    // so those show how they signed in instead.
+    let vault = active.is_some_and(|c| c.capabilities.contains(&Capability::Mounts));
     let ttl = active
         .and_then(|c| c.identity.as_ref())
-        .map(|i| ttl_label(remaining_ttl(i.ttl_seconds, i.checked_at, now)))
+        .map(|i| {
+            if vault {
+                ttl_label(remaining_ttl(i.ttl_seconds, i.checked_at, now))
+            } else {
+                i.token_type.clone()
+            }
+        })
         .unwrap_or_default();
     let seal = active
         .and_then(|c| c.seal.as_ref())
@@ -37,7 +47,7 @@ pub fn StatusBar() -> Html {
             <span id="status-connection" class={classes!("status-item", active.is_none().then_some("muted"))}
                 title="Active connection">{ connection }</span>
             <span id="status-identity" class="status-item" title="Signed in as">{ identity }</span>
-            <span id="status-ttl" class="status-item" title="Token time to live">{ ttl }</span>
+            <span id="status-ttl" class="status-item" title={if vault { "Token time to live" } else { "Sign-in" }}>{ ttl }</span>
             <span id="status-seal" class={classes!("status-item", sealed.then_some("danger-text"))}
                 title="Seal and HA state">{ seal }</span>
         </footer>

@@ -29,7 +29,7 @@ use tempfile::TempDir;
 
 use crate::{or_panic, Error};
 
-pub use state::LoggedRequest;
+pub use state::{LoggedRequest, MI_NAME, USER_UPN};
 
 const PEER: &str = "Azure Key Vault test server";
 
@@ -232,7 +232,7 @@ impl AzureKeyVault {
     /// Issues an access token directly (as if from the token endpoint), for tests that use a
     /// static credential.
     pub fn issue_token(&self) -> SecretString {
-        SecretString::from(self.lock().issue_token())
+        SecretString::from(self.lock().issue_token(state::Principal::Application))
     }
 
     /// Every user code the device-code endpoint issued so far, oldest first (what a user

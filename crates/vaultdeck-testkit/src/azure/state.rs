@@ -13,6 +13,26 @@ use super::http::{Req, Resp};
 use super::store::{Kind, Object, Store, Version};
 use super::{AzureServerConfig, API_VERSIONS};
 
+/// Whom an issued access token names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Principal {
+    /// The signed-in user (device code).
+    User,
+    /// The configured client (client credentials).
+    Application,
+    /// The App Service managed identity.
+    ManagedIdentity,
+}
+
+/// The user every device-code sign-in signs in as.
+pub const USER_UPN: &str = "operator@kvtest.example";
+/// That user's object id.
+const USER_OID: &str = "0a1b2c3d-0000-4000-8000-0000000005e4";
+/// The application's (and managed identity's) object id.
+const APP_OID: &str = "0a1b2c3d-0000-4000-8000-000000000a99";
+/// The managed identity's name (last segment of `xms_mirid`).
+pub const MI_NAME: &str = "kvtest-mi";
+
 const RECOVERY_LEVEL: &str = "Recoverable+Purgeable";
 const BACKUP_MAGIC: &str = "VaultdeckTestKeyVaultSecretBackupV1";
 
@@ -371,8 +391,49 @@ impl Vault {
         format!("https://127.0.0.1:{}", self.port)
     }
 
-    pub(crate) fn issue_token(&mut self) -> String {
-        let token = format!("kvtest-at-{}", uuid::Uuid::new_v4().simple());
+    /// An access token for `who`, shaped like Entra ID's (a JWT whose claims name the
+    /// principal: `upn` for a user, `appid` + `idtyp: app` for an application, `xms_mirid` for a
+    /// managed identity). The signature part is random: this server checks tokens by lookup.
+    pub(crate) fn issue_token(&mut self, who: Principal) -> String {
+        let (iat, ttl) = (now(), self.config.token_ttl.as_secs() as i64);
+        let tenant = &self.config.tenant_id;
+        let mut claims = json!({
+            "aud": "https://vault.azure.net",
+            "iss": format!("https://sts.windows.net/{tenant}/"),
+            "iat": iat, "nbf": iat, "exp": iat + ttl,
+            "tid": tenant,
+            "appid": self.config.client_id,
+            "ver": "1.0",
+            "uti": uuid::Uuid::new_v4().simple().to_string(),
+        });
+        match who {
+            Principal::User => {
+                claims["upn"] = json!(USER_UPN);
+                claims["unique_name"] = json!(USER_UPN);
+                claims["name"] = json!("Key Vault Test Operator");
+                claims["oid"] = json!(USER_OID);
+                claims["idtyp"] = json!("user");
+                claims["scp"] = json!("user_impersonation");
+            }
+            Principal::Application => {
+                claims["oid"] = json!(APP_OID);
+                claims["idtyp"] = json!("app");
+            }
+            Principal::ManagedIdentity => {
+                claims["oid"] = json!(APP_OID);
+                claims["idtyp"] = json!("app");
+                claims["xms_mirid"] = json!(format!(
+                    "/subscriptions/00000000-0000-4000-8000-000000000000/resourcegroups/kvtest/\
+                     providers/Microsoft.ManagedIdentity/userAssignedIdentities/{MI_NAME}"
+                ));
+            }
+        }
+        let token = format!(
+            "{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"RS256","kid":"kvtest"}"#),
+            URL_SAFE_NO_PAD.encode(claims.to_string()),
+            URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes()),
+        );
         self.tokens
             .insert(token.clone(), Instant::now() + self.config.token_ttl);
         token
@@ -1403,7 +1464,13 @@ impl Vault {
     }
 
     fn token_response(&mut self, refresh: bool, scope: &str) -> Resp {
-        let access = self.issue_token();
+        // Refresh tokens come from user sign-ins (device code) only.
+        let who = if refresh {
+            Principal::User
+        } else {
+            Principal::Application
+        };
+        let access = self.issue_token(who);
         let ttl = self.config.token_ttl.as_secs();
         let mut body = json!({
             "token_type": "Bearer",
@@ -1551,7 +1618,7 @@ impl Vault {
                 );
             }
         }
-        let token = self.issue_token();
+        let token = self.issue_token(Principal::ManagedIdentity);
         let expires_on = now() + self.config.token_ttl.as_secs() as i64;
         ok(json!({
             "access_token": token,
