@@ -64,6 +64,19 @@ async fn profile_kinds_scenario() {
         assert!(found.is_empty(), "{vault_only} shown for an AWS connection");
     }
     s.screenshot("kinds-02-aws-connected").await;
+    // The Secrets screen on an AWS connection is the AWS secret list, not a Vault tree.
+    s.click("#nav-secrets").await;
+    s.wait_text("#aws-identity", "Moto AWS").await;
+    assert!(
+        s.client
+            .find_all(fantoccini::Locator::Css(".secrets-page"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "the Vault explorer shown for an AWS connection"
+    );
+    s.screenshot("kinds-02b-aws-secrets-screen").await;
+    s.click("#nav-connections").await;
 
     // 2. Azure with a plain-http vault URL: a clear error, the draft kept.
     s.click("#new-profile").await;
@@ -153,6 +166,9 @@ async fn profile_kinds_scenario() {
         "the sign-in dialog stays after the sign-in"
     );
     s.screenshot("kinds-05-azure-connected").await;
+    s.click("#nav-secrets").await;
+    s.wait_text("#az-vault-address", "Azure device").await;
+    s.screenshot("kinds-06-azure-secrets-screen").await;
 
     let written = s.finish().await;
     assert_no_leak(written.path(), &[KEY_SENTINEL]);

@@ -52,6 +52,15 @@ impl ProviderKind {
         }
     }
 
+    /// The kind named by a connection summary's `provider` (the [`label`](Self::label));
+    /// unknown labels mean [`ProviderKind::Vault`].
+    pub fn of_label(provider: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.label() == provider)
+            .unwrap_or_default()
+    }
+
     /// The kind of a saved profile.
     pub fn of(kind: &ProfileKind) -> Self {
         match kind {
@@ -627,6 +636,28 @@ fn url_host<'a>(url: &'a str, schemes: &[&str]) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provider_labels_map_back_to_their_kind() {
+        for k in ProviderKind::ALL {
+            assert_eq!(ProviderKind::of_label(k.label()), k);
+        }
+        // The label the backend puts in a connection summary is the profile kind's.
+        let aws = ProfileKind::Aws(vaultdeck_types::AwsProfile {
+            aws_profile: None,
+            region: None,
+            access_key_id: None,
+            endpoint_url: None,
+        });
+        assert_eq!(
+            ProviderKind::of_label(aws.provider_label()),
+            ProviderKind::Aws
+        );
+        assert_eq!(
+            ProviderKind::of_label("something else"),
+            ProviderKind::Vault
+        );
+    }
 
     #[test]
     fn new_draft_verifies_tls_and_uses_a_token() {

@@ -25,6 +25,7 @@ use vaultdeck_types::{
 use vaultdeck_types::{
     CancelJob, CancelJobArgs, Connect, ConnectArgs, ListProfiles, NoArgs, Profile, ProfileKind,
 };
+use vaultdeck_ui::profile_draft::ProviderKind;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -46,7 +47,7 @@ pub fn AwsPage() -> Html {
     let conns = use_connections();
     let active = conns
         .active_summary()
-        .filter(|a| a.provider == AWS_PROVIDER)
+        .filter(|a| ProviderKind::of_label(&a.provider) == ProviderKind::Aws)
         .cloned();
     let Some(active) = active else {
         // Not on an AWS connection: offer the saved AWS profiles (the Connections form only
@@ -71,9 +72,6 @@ pub fn AwsPage() -> Html {
         </section>
     }
 }
-
-/// The provider label of AWS connections.
-const AWS_PROVIDER: &str = "AWS Secrets Manager";
 
 /// Saved AWS profiles with a Connect button (the stored secret key, or the AWS chain).
 #[component]

@@ -52,13 +52,18 @@ pub fn AzurePage() -> Html {
     let conns = use_connections();
     // `ConnectionSummary::provider` is the profile kind's label.
     match conns.active_summary() {
-        Some(active) if active.provider == "Azure Key Vault" => html! {
+        Some(active)
+            if vaultdeck_ui::profile_draft::ProviderKind::of_label(&active.provider)
+                == vaultdeck_ui::profile_draft::ProviderKind::Azure =>
+        {
+            html! {
             <section class="page azure-page">
                 <h1>{ "Azure Key Vault" }</h1>
                 <p class="muted" id="az-vault-address">{ format!("{} · {}", active.name, active.address) }</p>
                 <VaultView key={active.profile_id.clone()} profile_id={active.profile_id.clone()} />
             </section>
-        },
+            }
+        }
         _ => html! {
             <section class="page azure-page">
                 <h1>{ "Azure Key Vault" }</h1>

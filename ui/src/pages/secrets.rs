@@ -11,6 +11,7 @@ use vaultdeck_types::{
     SecretPathArgs, SetNamespaceArgs, SetSecretsNamespace,
 };
 use vaultdeck_ui::format::group_secret_engines;
+use vaultdeck_ui::profile_draft::ProviderKind;
 use vaultdeck_ui::secrets_model::{
     breadcrumbs, cli_command, flatten, parent_folder, split_mount, FolderState, TreeRow,
 };
@@ -36,6 +37,12 @@ pub fn SecretsPage() -> Html {
     let Some(active) = conns.active_summary() else {
         return html! { <NotConnected screen="Secrets" /> };
     };
+    // The same screen on every provider, showing what that provider has.
+    match ProviderKind::of_label(&active.provider) {
+        ProviderKind::Aws => return html! { <crate::pages::aws::AwsPage /> },
+        ProviderKind::Azure => return html! { <crate::pages::azure::AzurePage /> },
+        ProviderKind::Vault => {}
+    }
     html! {
         <section class="page secrets-page">
             <h1>{ "Secrets" }</h1>
