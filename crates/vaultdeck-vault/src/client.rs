@@ -65,13 +65,18 @@ struct Inner {
     index: std::sync::Mutex<Option<HeaderValue>>,
 }
 
-/// How long a request is retried while a fresh KV v2 mount is "upgrading" (400 on standbys).
-const UPGRADE_RETRY_FOR: Duration = Duration::from_secs(10);
+/// How long a request is retried while a fresh KV v2 mount is "upgrading" (a 400 for a
+/// moment after the mount is created).
+const UPGRADE_RETRY_FOR: Duration = Duration::from_secs(30);
 
-/// A KV mount right after creation answers this on standbys (and on writes through them).
+/// A KV v2 mount right after creation answers 400 with one of these until it is ready: on the
+/// active node "Upgrading from non-versioned to versioned data", on standbys (and writes
+/// through them) "Waiting for the primary to upgrade".
 fn is_kv_upgrading(status: StatusCode, bytes: &[u8]) -> bool {
+    let body = String::from_utf8_lossy(bytes);
     status == StatusCode::BAD_REQUEST
-        && String::from_utf8_lossy(bytes).contains("Waiting for the primary to upgrade")
+        && (body.contains("Waiting for the primary to upgrade")
+            || body.contains("Upgrading from non-versioned to versioned data"))
 }
 
 /// A Vault/OpenBao HTTP client. Cheap to clone: the connection pool is shared.
@@ -634,6 +639,20 @@ fn unwrap_multierror(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_kv_upgrade_answers_are_retried() {
+        let bad = StatusCode::BAD_REQUEST;
+        let primary = br#"{"errors":["Upgrading from non-versioned to versioned data. This backend will be unavailable for a brief period and will resume service shortly."]}"#;
+        let standby = br#"{"errors":["Waiting for the primary to upgrade from non-versioned to versioned data. This backend will be unavailable for a brief period and will resume service when the primary is finished."]}"#;
+        assert!(is_kv_upgrading(bad, primary));
+        assert!(is_kv_upgrading(bad, standby));
+        assert!(!is_kv_upgrading(StatusCode::OK, primary));
+        assert!(!is_kv_upgrading(
+            bad,
+            br#"{"errors":["no handler for route"]}"#
+        ));
+    }
 
     fn client(addr: &str) -> VaultClient {
         VaultClient::new(VaultConfig::new(addr)).unwrap()

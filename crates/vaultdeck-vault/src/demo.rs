@@ -4,8 +4,6 @@
 //! Seeding is idempotent enough to re-run (mounts and auth methods that exist are kept;
 //! secrets get a new version).
 
-use std::time::Duration;
-
 use futures::stream::{self, StreamExt, TryStreamExt};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -132,7 +130,7 @@ pub async fn seed(client: &VaultClient, pg: Option<&PgTarget>) -> Result<DemoSum
     stream::iter(kv1)
         .map(|(path, data)| async move {
             let path = format!("kv1/{path}");
-            with_retry(|| client.write(&path, &data)).await?;
+            client.write(&path, &data).await?;
             Ok::<(), Error>(())
         })
         .buffer_unordered(CONCURRENCY)
@@ -171,38 +169,14 @@ async fn write_kv2(client: &VaultClient, s: KvSeed) -> Result<(), Error> {
     let data_path = format!("secret/data/{}", s.path);
     for data in &s.versions {
         let body = json!({ "data": data });
-        with_retry(|| client.write(&data_path, &body)).await?;
+        client.write(&data_path, &body).await?;
     }
     if let Some(meta) = &s.custom_metadata {
         let body = json!({ "custom_metadata": meta, "max_versions": 10 });
         let meta_path = format!("secret/metadata/{}", s.path);
-        with_retry(|| client.write(&meta_path, &body)).await?;
+        client.write(&meta_path, &body).await?;
     }
     Ok(())
-}
-
-/// Retries while a fresh KV v2 mount is still upgrading (400 "Waiting for the primary to
-/// upgrade ..." / "Upgrading from non-versioned to versioned data").
-async fn with_retry<F, Fut, T>(mut f: F) -> Result<T, Error>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, Error>>,
-{
-    let mut tries = 0;
-    loop {
-        match f().await {
-            Err(e)
-                if tries < 50
-                    && e.server_errors()
-                        .iter()
-                        .any(|m| m.contains("upgrade") || m.contains("Upgrading")) =>
-            {
-                tries += 1;
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            other => return other,
-        }
-    }
 }
 
 async fn ensure_mount(client: &VaultClient, path: &str, body: Value) -> Result<(), Error> {
