@@ -22,7 +22,8 @@ cargo clippy -p vaultdeck-ui --target wasm32-unknown-unknown -- -D warnings
 
 step "tests (unit, providers, IPC, CLI, e2e)"
 # e2e scenarios share one display and one OpenBao; they serialize themselves.
-cargo test --workspace 2>&1 | tee target/test-output.log
+# --no-fail-fast: one failing test binary must not hide the others.
+cargo test --workspace --no-fail-fast 2>&1 | tee target/test-output.log
 status=${PIPESTATUS[0]}
 step "done"
 exit "$status"
