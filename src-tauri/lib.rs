@@ -63,6 +63,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::aws::aws_disable_rotation,
         commands::aws::aws_update_kms_key,
         commands::aws::aws_get_policy,
+        commands::aws::aws_policy_review,
         commands::aws::aws_check_policy,
         commands::aws::aws_put_policy,
         commands::aws::aws_delete_policy,

@@ -213,6 +213,39 @@ fn invoke(
     .map(|b| b.deserialize::<Value>().unwrap())
 }
 
+/// Saves `profile` with `credential` through `save_profile`, connects it and returns its id.
+fn save_and_connect(
+    w: &WebviewWindow<tauri::test::MockRuntime>,
+    profile: Value,
+    credential: &str,
+) -> String {
+    let saved = invoke(
+        w,
+        "save_profile",
+        json!({"profile": profile, "credential": credential}),
+    )
+    .unwrap();
+    let id = saved["id"].as_str().unwrap().to_owned();
+    invoke(w, "connect", json!({"profile_id": id})).unwrap();
+    id
+}
+
+/// The paths `search_secrets` finds for `text` in profile `id`'s index, best first.
+fn search_paths(w: &WebviewWindow<tauri::test::MockRuntime>, id: &str, text: &str) -> Vec<String> {
+    let r = invoke(
+        w,
+        "search_secrets",
+        json!({"profile_id": id, "query": {"text": text}}),
+    )
+    .unwrap();
+    r["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn is_acl_or_registry_failure(err: &Value) -> bool {
     let s = err.to_string();
     s.contains("not found") && s.contains("command") || s.contains("not allowed")
@@ -422,16 +455,12 @@ fn aws_listing_fills_the_shared_search_index() {
     let moto = vaultdeck_testkit::Moto::start();
     let h = harness();
     let main = h.window("main");
-    let saved = invoke(
+    let id = save_and_connect(
         &main,
-        "save_profile",
-        json!({"profile": {"id": "", "name": "moto", "kind": {"provider": "aws",
-            "region": "us-east-1", "access_key_id": "AKIDIPC", "endpoint_url": moto.endpoint()}},
-            "credential": "ipc-secret-key"}),
-    )
-    .unwrap();
-    let id = saved["id"].as_str().unwrap().to_owned();
-    invoke(&main, "connect", json!({"profile_id": id})).unwrap();
+        json!({"id": "", "name": "moto", "kind": {"provider": "aws",
+            "region": "us-east-1", "access_key_id": "AKIDIPC", "endpoint_url": moto.endpoint()}}),
+        "ipc-secret-key",
+    );
     let rt = tokio::runtime::Runtime::new().unwrap();
     let sdk = rt.block_on(async {
         vaultdeck_aws::AwsClient::connect(&vaultdeck_aws::AwsSettings {
@@ -471,20 +500,7 @@ fn aws_listing_fills_the_shared_search_index() {
         )
         .unwrap()
     };
-    let search = |text: &str| -> Vec<String> {
-        let r = invoke(
-            &main,
-            "search_secrets",
-            json!({"profile_id": id, "query": {"text": text}}),
-        )
-        .unwrap();
-        r["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["path"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let search = |text: &str| search_paths(&main, &id, text);
     let report = list(json!({}));
     assert_eq!(report["count"], 5, "{report}");
     assert_eq!(report["pages"], 3, "{report}");
@@ -535,18 +551,14 @@ fn azure_listing_streams_pages_and_fills_the_shared_search_index() {
     let kv = vaultdeck_testkit::AzureKeyVault::start();
     let h = harness();
     let main = h.window("main");
-    let saved = invoke(
+    let id = save_and_connect(
         &main,
-        "save_profile",
-        json!({"profile": {"id": "", "name": "kv-ipc", "kind": {"provider": "azure",
+        json!({"id": "", "name": "kv-ipc", "kind": {"provider": "azure",
             "vault_url": kv.vault_url(), "tenant_id": kv.tenant_id(), "client_id": kv.client_id(),
             "auth": "client_secret", "authority_host": kv.authority_host(),
-            "ca_bundle": kv.ca_pem_path().display().to_string()}},
-            "credential": secrecy::ExposeSecret::expose_secret(&kv.client_secret())}),
-    )
-    .unwrap();
-    let id = saved["id"].as_str().unwrap().to_owned();
-    invoke(&main, "connect", json!({"profile_id": id})).unwrap();
+            "ca_bundle": kv.ca_pem_path().display().to_string()}}),
+        secrecy::ExposeSecret::expose_secret(&kv.client_secret()),
+    );
     let mut names: Vec<String> = (0..27).map(|i| format!("svc-{i:02}-token")).collect();
     names.extend(["prod-db-password", "prod-api-key", "staging-db-password"].map(String::from));
     for n in &names {
@@ -565,20 +577,7 @@ fn azure_listing_streams_pages_and_fills_the_shared_search_index() {
         )
         .unwrap()
     };
-    let search = |text: &str| -> Vec<String> {
-        let r = invoke(
-            &main,
-            "search_secrets",
-            json!({"profile_id": id, "query": {"text": text}}),
-        )
-        .unwrap();
-        r["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["path"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let search = |text: &str| search_paths(&main, &id, text);
     // 30 secrets, 25 per page: page 1, an empty page, page 2.
     let report = list();
     assert_eq!(report["progress"]["count"], 30, "{report}");

@@ -12,10 +12,10 @@ use vaultdeck_core::aws::{
 use vaultdeck_types::{
     AwsCallerIdentity, AwsCopied, AwsCreateArgs, AwsDeleteArgs, AwsDeleteMode, AwsDeleteOutcome,
     AwsDiffArgs, AwsEnableRotationArgs, AwsKmsArgs, AwsListArgs, AwsListBatch, AwsListReport,
-    AwsPolicyArgs, AwsPolicyReport, AwsPutArgs, AwsRevealArgs, AwsRevealed, AwsRollbackArgs,
-    AwsRollbackPlan, AwsRotateArgs, AwsRotationOutcome, AwsSecretDetail, AwsSecretRef,
-    AwsUpdateMetaArgs, AwsVersionDiff, AwsWriteOutcome, ErrorCode, IpcError, ProfileRef,
-    RevealedValue,
+    AwsPolicyArgs, AwsPolicyReport, AwsPolicyReviewArgs, AwsPolicyReviewRow, AwsPutArgs,
+    AwsRevealArgs, AwsRevealed, AwsRollbackArgs, AwsRollbackPlan, AwsRotateArgs,
+    AwsRotationOutcome, AwsSecretDetail, AwsSecretRef, AwsUpdateMetaArgs, AwsVersionDiff,
+    AwsWriteOutcome, ErrorCode, IpcError, ProfileRef, RevealedValue,
 };
 
 use super::CmdResult;
@@ -342,6 +342,16 @@ pub async fn aws_get_policy(
 ) -> CmdResult<Option<String>> {
     let a = aws(&state, &args.profile_id)?;
     a.client().get_policy(&args.secret).await.map_err(err)
+}
+
+/// Every matching secret's resource policy through the local checks (read-only).
+#[tauri::command]
+pub async fn aws_policy_review(
+    state: State<'_, AppState>,
+    args: AwsPolicyReviewArgs,
+) -> CmdResult<Vec<AwsPolicyReviewRow>> {
+    let a = aws(&state, &args.profile_id)?;
+    a.client().policy_review(&args.filter).await.map_err(err)
 }
 
 /// Local checks and the server's validation.

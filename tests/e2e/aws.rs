@@ -11,12 +11,11 @@
 //! names ("prdb" opens prod/db-password); the "New secret" form (a duplicate name keeps the
 //! draft); Lambda rotation enable / rotate now / disable as moto answers them; the KMS change.
 
-use serde_json::{json, Value};
-use vaultdeck_aws::{
-    AwsClient, AwsSettings, NewSecret, SecretPayload, StaticKeys, VersionSelector,
-};
+use serde_json::json;
+use vaultdeck_aws::{AwsClient, NewSecret, SecretPayload, VersionSelector};
 
 use super::harness::{assert_no_leak, AppSession, Display};
+use super::peers::{aws_string, moto_sdk};
 use super::secrets::SlowLink;
 use super::{new_profile, save_and_connect};
 
@@ -41,45 +40,13 @@ async fn current(c: &AwsClient) -> (String, String) {
 }
 
 async fn current_of(c: &AwsClient, name: &str) -> (String, String) {
-    let v = c.get_value(name, &VersionSelector::Current).await.unwrap();
-    let s = match &v.value {
-        SecretPayload::String(s) => secrecy::ExposeSecret::expose_secret(s).to_owned(),
-        SecretPayload::Binary(_) => panic!("binary"),
-    };
-    (v.version_id, s)
-}
-
-/// Calls a backend command through the app's own IPC bridge (what ui/ipc.js does).
-async fn invoke(s: &AppSession, cmd: &str, args: Value) -> Value {
-    let r = s
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             window.__TAURI_INTERNALS__.invoke(arguments[0], { args: arguments[1] })
-               .then(ok => done({ ok }), err => done({ err }));",
-            vec![json!(cmd), args],
-        )
-        .await
-        .unwrap();
-    assert!(r.get("err").is_none(), "{cmd} failed: {r}");
-    r["ok"].clone()
+    aws_string(c, name, &VersionSelector::Current).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aws_scenario() {
     let moto = vaultdeck_testkit::Moto::start();
-    let sdk = AwsClient::connect(&AwsSettings {
-        region: Some("eu-west-1".into()),
-        endpoint_url: Some(moto.endpoint()),
-        keys: Some(StaticKeys {
-            access_key_id: "AKIDE2ESEED".into(),
-            secret_access_key: secrecy::SecretString::from("seed".to_owned()),
-            session_token: None,
-        }),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let sdk = moto_sdk(&moto, "AKIDE2ESEED").await;
     let v1 = sdk
         .create(NewSecret {
             name: SECRET.into(),
@@ -139,13 +106,10 @@ async fn aws_scenario() {
     let display = Display::start();
     let s = AppSession::start(&display, keyring.bus_address()).await;
     // A short clipboard timeout, read by the app at each copy.
-    let config = s.dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("settings.toml"),
+    s.write_config(
+        "settings.toml",
         "[secrets]\nreveal_secs = 30\nclipboard_secs = 3\n",
-    )
-    .unwrap();
+    );
 
     eprintln!("aws e2e: started");
     // A Vault connection first, through the UI.
@@ -161,15 +125,15 @@ async fn aws_scenario() {
     eprintln!("aws e2e: vault connected");
     // The AWS profile through the app's IPC (the secret key goes to the Secret Service), then
     // connected with the stored key.
-    let saved = invoke(
-        &s,
-        "save_profile",
-        json!({"profile": {"id": "", "name": "Moto AWS", "kind": {"provider": "aws",
+    let saved = s
+        .invoke(
+            "save_profile",
+            json!({"profile": {"id": "", "name": "Moto AWS", "kind": {"provider": "aws",
             "region": "eu-west-1", "access_key_id": "AKIDE2E",
             "endpoint_url": link.addr.clone()}},
             "credential": KEY_SENTINEL}),
-    )
-    .await;
+        )
+        .await;
     eprintln!("aws e2e: profile saved");
     assert_eq!(saved["kind"]["provider"], "aws");
 
@@ -181,7 +145,7 @@ async fn aws_scenario() {
     s.wait_text("#aws-identity", "123456789012").await;
 
     // Both connections side by side.
-    let opened = invoke(&s, "list_connections", json!({})).await;
+    let opened = s.invoke("list_connections", json!({})).await;
     let providers: Vec<&str> = opened
         .as_array()
         .unwrap()
@@ -266,16 +230,11 @@ async fn aws_scenario() {
     // Copy: the backend writes the clipboard and clears it after 3 s if it still holds it.
     s.click(&format!("{new_row} .aws-copy")).await;
     s.wait_text("#aws-message", "Copied").await;
-    assert_eq!(clipboard_text(&display), new_value);
+    assert_eq!(display.clipboard_text(), new_value);
     s.screenshot("aws-07-copied").await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while clipboard_text(&display) == new_value {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the clipboard was not cleared"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    display
+        .wait_clipboard_cleared(&new_value, std::time::Duration::from_secs(10))
+        .await;
     eprintln!("aws e2e: copied and cleared");
 
     // The editing panels on a second secret (moto keeps a stale default version after the
@@ -403,7 +362,7 @@ async fn aws_scenario() {
     assert!(sdk.describe(SECRET2).await.unwrap().deleted_date.is_some());
     // Only the e2e/ names (the bulk ones would push the row out of the list's view), with
     // the ones scheduled for deletion: the prefix goes to the service as a Name filter.
-    fill_visible(&s, "#aws-filter", "e2e/").await;
+    s.fill("#aws-filter", "e2e/").await;
     s.click("#aws-with-deleted").await;
     s.wait_text("#aws-count", "3 secrets · 1 page").await;
     s.wait_text(
@@ -425,7 +384,9 @@ async fn aws_scenario() {
     eprintln!("aws e2e: deleted");
 
     // The audit log has the rollback, the rotation and the reveal.
-    let audit = invoke(&s, "list_audit", json!({"filter": {"action": "aws."}})).await;
+    let audit = s
+        .invoke("list_audit", json!({"filter": {"action": "aws."}}))
+        .await;
     let actions: Vec<&str> = audit
         .as_array()
         .unwrap()
@@ -465,15 +426,6 @@ async fn aws_scenario() {
             CREATED_VALUE,
         ],
     );
-}
-
-/// What the X clipboard of the scenario's display holds (empty when nothing).
-fn clipboard_text(display: &Display) -> String {
-    std::env::set_var("DISPLAY", &display.name);
-    arboard::Clipboard::new()
-        .unwrap()
-        .get_text()
-        .unwrap_or_default()
 }
 
 /// Rows shown, the progress element's `data-listed` and `data-done`, read in one script so
@@ -572,11 +524,11 @@ async fn streamed_list_and_search(s: &AppSession, link: &SlowLink) {
 /// rotation (a bad ARN refused before sending; moto's answers shown as they are), KMS change.
 async fn create_rotation_and_kms(s: &AppSession, sdk: &AwsClient) {
     s.click("#aws-new").await;
-    fill_visible(s, "#aws-create-name", CREATED).await;
-    fill_visible(s, "#aws-create-description", "made by the e2e").await;
-    fill_visible(s, "#aws-create-kms", "alias/e2e-create").await;
-    fill_visible(s, "#aws-create-tags", "team=e2e, env=test").await;
-    fill_visible(s, "#aws-create-value", CREATED_VALUE).await;
+    s.fill("#aws-create-name", CREATED).await;
+    s.fill("#aws-create-description", "made by the e2e").await;
+    s.fill("#aws-create-kms", "alias/e2e-create").await;
+    s.fill("#aws-create-tags", "team=e2e, env=test").await;
+    s.fill("#aws-create-value", CREATED_VALUE).await;
     s.screenshot("aws-01d-create-form").await;
     s.click("#aws-create-save").await;
     s.wait_text("#aws-message", &format!("Created {CREATED}"))
@@ -604,8 +556,8 @@ async fn create_rotation_and_kms(s: &AppSession, sdk: &AwsClient) {
 
     // The same name again: refused by the service, nothing written, the draft stays.
     s.click("#aws-new").await;
-    fill_visible(s, "#aws-create-name", CREATED).await;
-    fill_visible(s, "#aws-create-value", "second-try-e2eAWS-draft").await;
+    s.fill("#aws-create-name", CREATED).await;
+    s.fill("#aws-create-value", "second-try-e2eAWS-draft").await;
     s.click("#aws-create-save").await;
     let err = s.wait_text("#aws-create-error", "already exists").await;
     assert!(err.contains("draft is kept"), "{err}");
@@ -624,8 +576,8 @@ async fn create_rotation_and_kms(s: &AppSession, sdk: &AwsClient) {
 
     // Rotation: off at first; a malformed ARN is refused before anything is sent.
     s.wait_text("#aws-rotation-status", "disabled").await;
-    fill_visible(s, "#aws-rotation-lambda-arn", "e2e-rotator").await;
-    fill_visible(s, "#aws-rotation-value", "30").await;
+    s.fill("#aws-rotation-lambda-arn", "e2e-rotator").await;
+    s.fill("#aws-rotation-value", "30").await;
     s.click("#aws-rotation-enable").await;
     s.wait_text("#aws-rotation-error", "not a Lambda function ARN")
         .await;
@@ -633,7 +585,7 @@ async fn create_rotation_and_kms(s: &AppSession, sdk: &AwsClient) {
     // A well-formed ARN of a Lambda moto does not have: moto answers ResourceNotFound (shown
     // as the server said it) but stores the settings anyway (AWS would store nothing;
     // peers.md §F), so the panel then shows rotation on with that Lambda and schedule.
-    fill_visible(s, "#aws-rotation-lambda-arn", LAMBDA).await;
+    s.fill("#aws-rotation-lambda-arn", LAMBDA).await;
     s.click("#aws-rotation-enable").await;
     let msg = s
         .wait_text("#aws-message", "Rotation not enabled — the server said")
@@ -692,7 +644,7 @@ async fn create_rotation_and_kms(s: &AppSession, sdk: &AwsClient) {
     eprintln!("aws e2e: rotation enable / rotate now / disable");
 
     // Change the KMS key from the meta panel.
-    fill_visible(s, "#aws-meta-kms", "alias/e2e-rotated-key").await;
+    s.fill("#aws-meta-kms", "alias/e2e-rotated-key").await;
     s.click("#aws-meta-kms-save").await;
     s.wait_text("#aws-message", "KMS key changed to alias/e2e-rotated-key")
         .await;
@@ -703,11 +655,4 @@ async fn create_rotation_and_kms(s: &AppSession, sdk: &AwsClient) {
     s.wait_text("#aws-detail", "alias/e2e-rotated-key").await;
     s.screenshot("aws-01h-kms-changed").await;
     eprintln!("aws e2e: kms changed");
-}
-
-/// Scrolls a field into view (by clicking it) and types into it: a panel far down the detail
-/// may be outside the view, where WebKitWebDriver refuses to type.
-async fn fill_visible(s: &AppSession, css: &str, text: &str) {
-    s.click(css).await;
-    s.fill(css, text).await;
 }

@@ -9,49 +9,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
-use vaultdeck_azure::{credential_for, AzureConfig, AzureVault, CredentialSpec};
 use vaultdeck_testkit::{AzureKeyVault, AzureServerConfig};
 use vaultdeck_types::{AzKeySpec, AzRotationAction, AzSecretUpdate};
 
-use super::harness::{assert_no_leak, shots_dir, AppSession, Display};
+use super::harness::{assert_no_leak, AppSession, Display};
+use super::peers::{azure_client, write_azure_device_code_profile};
 
 const VALUE: &str = "e2eAZUREvalue-5c1d93";
-
-/// Saves target/e2e-shots/<name>.png from the X display itself (ImageMagick `import`): the
-/// WebDriver screenshot of this page hung in WebKitWebDriver here (see the report); falls back
-/// to it when `import` is missing.
-async fn shot(s: &AppSession, display: &Display, name: &str) {
-    let dir = shots_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("{name}.png"));
-    let ok = std::process::Command::new("import")
-        .args(["-window", "root"])
-        .arg(&file)
-        .env("DISPLAY", &display.name)
-        .status()
-        .is_ok_and(|st| st.success());
-    if !ok {
-        s.screenshot(name).await;
-    }
-    assert!(file.is_file(), "no screenshot {}", file.display());
-}
-
-fn client(server: &AzureKeyVault) -> AzureVault {
-    let mut cfg = AzureConfig::new(server.vault_url());
-    cfg.authority_host = Some(server.authority_host());
-    cfg.ca_bundle = Some(server.ca_pem_path());
-    cfg.verify_challenge_resource = false;
-    let cred = credential_for(
-        &cfg,
-        CredentialSpec::ClientSecret {
-            tenant_id: server.tenant_id().into(),
-            client_id: server.client_id().into(),
-            secret: server.client_secret(),
-        },
-    )
-    .unwrap();
-    AzureVault::new(&cfg, cred).unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn azure_recover_and_rotation_policy() {
@@ -61,7 +25,7 @@ async fn azure_recover_and_rotation_policy() {
         device_pending_polls: 4,
         ..Default::default()
     }));
-    let kv = client(&server);
+    let kv = azure_client(&server);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -111,29 +75,13 @@ async fn azure_recover_and_rotation_policy() {
     let display = Display::start();
     let s = AppSession::start(&display, keyring.bus_address()).await;
     // A device-code profile (no credential to type); the test server approves the sign-in.
-    let config = s.dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("profiles.toml"),
-        format!(
-            "[[profile]]\nid = \"az-e2e\"\nname = \"Azure test\"\n\n[profile.kind]\n\
-             provider = \"azure\"\nvault_url = \"{}\"\ntenant_id = \"{}\"\nclient_id = \"{}\"\n\
-             auth = \"device_code\"\nauthority_host = \"{}\"\nca_bundle = \"{}\"\n",
-            server.vault_url(),
-            server.tenant_id(),
-            server.client_id(),
-            server.authority_host(),
-            server.ca_pem_path().display()
-        ),
-    )
-    .unwrap();
+    write_azure_device_code_profile(&s, "az-e2e", "Azure test", &server);
 
     // Short reveal and clipboard timeouts, read by the app at each reveal.
-    std::fs::write(
-        config.join("settings.toml"),
+    s.write_config(
+        "settings.toml",
         "[secrets]\nreveal_secs = 3\nclipboard_secs = 3\n",
-    )
-    .unwrap();
+    );
 
     // 1. Open the Azure connection from the Azure screen.
     eprintln!("azure e2e: nav");
@@ -156,17 +104,10 @@ async fn azure_recover_and_rotation_policy() {
         .unwrap()
         .unwrap_or_default();
     assert_eq!(uri, format!("{}/devicelogin", server.authority_host()));
-    shot(&s, &display, "azure-00-device-code").await;
+    s.display_shot("azure-00-device-code").await;
     s.click("button[aria-label=\"Cancel sign-in\"]").await;
     s.wait_text("#az-message", "cancelled").await;
-    assert_eq!(
-        s.client
-            .find_all(fantoccini::Locator::Css("#az-device-code"))
-            .await
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(s.count("#az-device-code").await, 0);
     // Sign in again; the server approves after its pending polls.
     s.click("button[aria-label=\"Connect Azure test\"]").await;
     let code2 = s.wait_text("#az-user-code", "").await;
@@ -185,7 +126,7 @@ async fn azure_recover_and_rotation_policy() {
     s.wait_text("table[aria-label=\"Certificates\"]", "web-cert")
         .await;
     eprintln!("azure e2e: shot1");
-    shot(&s, &display, "azure-01-connected").await;
+    s.display_shot("azure-01-connected").await;
 
     // 1b. Values are masked until revealed; a reveal hides itself after the timeout.
     let cell = "td[aria-label=\"Value of app-secret\"]";
@@ -195,23 +136,18 @@ async fn azure_recover_and_rotation_policy() {
     s.wait_text(cell, "app-value").await;
     s.wait_for("button[aria-label=\"Hide app-secret\"]").await;
     eprintln!("azure e2e: shot revealed");
-    shot(&s, &display, "azure-01b-revealed").await;
+    s.display_shot("azure-01b-revealed").await;
     let hidden = s.wait_text(cell, "\u{2022}").await;
     assert!(!hidden.contains("app-value"), "{hidden}");
     // Copy: the backend writes the clipboard and clears it after 3 s if it still holds it.
     s.click("button[aria-label=\"Copy app-secret\"]").await;
     s.wait_text("#az-message", "Copied app-secret").await;
     assert!(!s.wait_text(cell, "\u{2022}").await.contains("app-value"));
-    assert_eq!(clipboard_text(&display), "app-value");
-    shot(&s, &display, "azure-01c-copied").await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while clipboard_text(&display) == "app-value" {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the clipboard was not cleared"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    assert_eq!(display.clipboard_text(), "app-value");
+    s.display_shot("azure-01c-copied").await;
+    display
+        .wait_clipboard_cleared("app-value", std::time::Duration::from_secs(10))
+        .await;
 
     // 2. Recover the deleted secret.
     eprintln!("azure e2e: recover");
@@ -220,7 +156,7 @@ async fn azure_recover_and_rotation_policy() {
     s.wait_text("table[aria-label=\"Secrets\"]", "old-token")
         .await;
     eprintln!("azure e2e: shot2");
-    shot(&s, &display, "azure-02-recovered").await;
+    s.display_shot("azure-02-recovered").await;
     assert_eq!(
         kv.reveal_secret("old-token", None)
             .await
@@ -243,7 +179,7 @@ async fn azure_recover_and_rotation_policy() {
     s.wait_text("#az-message", "Saved the rotation policy of signing-key")
         .await;
     eprintln!("azure e2e: shot3");
-    shot(&s, &display, "azure-03-rotation-policy").await;
+    s.display_shot("azure-03-rotation-policy").await;
     let policy = kv.rotation_policy("signing-key").await.unwrap();
     assert_eq!(policy.expiry_time.as_deref(), Some("P1Y"));
     assert!(policy
@@ -262,7 +198,7 @@ async fn azure_recover_and_rotation_policy() {
         .await;
     s.click("button[aria-label=\"Save rotation policy\"]").await;
     s.wait_text("#az-message", "ISO 8601").await;
-    shot(&s, &display, "azure-04-policy-invalid").await;
+    s.display_shot("azure-04-policy-invalid").await;
     assert_eq!(
         kv.rotation_policy("signing-key").await.unwrap().actions,
         policy.actions
@@ -284,7 +220,7 @@ async fn azure_recover_and_rotation_policy() {
         .unwrap()
         .unwrap_or_default();
     assert_eq!(kept, "fresh-value-77", "the draft was lost");
-    shot(&s, &display, "azure-05-set-conflict").await;
+    s.display_shot("azure-05-set-conflict").await;
     s.click("button[aria-label=\"Recover gone-secret to set its value\"]")
         .await;
     s.wait_text("#az-message", "Recovered gone-secret").await;
@@ -315,7 +251,7 @@ async fn azure_recover_and_rotation_policy() {
     .await;
     let pv = s.wait_text("#az-rollback-preview", "value differs").await;
     assert!(pv.contains(&cur_v) && pv.contains(&old_v), "{pv}");
-    shot(&s, &display, "azure-05b-rollback-preview").await;
+    s.display_shot("azure-05b-rollback-preview").await;
     // Nothing changed by the preview.
     assert_eq!(kv.secret_versions("gone-secret").await.unwrap().len(), 2);
     s.click("button[aria-label=\"Confirm rollback\"]").await;
@@ -343,7 +279,7 @@ async fn azure_recover_and_rotation_policy() {
         .any(|d| d.props.name == "purge-me"));
     s.fill("input[aria-label=\"Type the name to purge\"]", "purge-me")
         .await;
-    shot(&s, &display, "azure-06-purge-confirm").await;
+    s.display_shot("azure-06-purge-confirm").await;
     s.click("button[aria-label=\"Purge for good\"]").await;
     s.wait_text("#az-message", "Purged purge-me for good").await;
     assert!(!kv
@@ -380,7 +316,7 @@ async fn azure_recover_and_rotation_policy() {
     )
     .await;
     s.click("input[aria-label=\"Enabled\"]").await;
-    shot(&s, &display, "azure-07-attributes").await;
+    s.display_shot("azure-07-attributes").await;
     s.click("button[aria-label=\"Save attributes\"]").await;
     s.wait_text("#az-message", "Saved the attributes of app-secret")
         .await;
@@ -432,7 +368,7 @@ async fn azure_recover_and_rotation_policy() {
     }
     assert!(!t.contains("old-token"), "{t}");
     assert!(t.contains(&day5_text), "{t}");
-    shot(&s, &display, "azure-07b-disabled-expiring").await;
+    s.display_shot("azure-07b-disabled-expiring").await;
     set_text(&s, "input[aria-label=\"Expiring within days\"]", "").await;
     s.wait_text("table[aria-label=\"Secrets\"]", "old-token")
         .await;
@@ -481,7 +417,7 @@ async fn azure_recover_and_rotation_policy() {
         )
         .await;
     }
-    shot(&s, &display, "azure-08-keys").await;
+    s.display_shot("azure-08-keys").await;
 
     // 9. Certificates (read-only): subject, issuer, versions.
     eprintln!("azure e2e: certificates");
@@ -496,7 +432,7 @@ async fn azure_recover_and_rotation_policy() {
         cert.version.as_deref().unwrap(),
     )
     .await;
-    shot(&s, &display, "azure-09-certificate").await;
+    s.display_shot("azure-09-certificate").await;
 
     // 10. Backup to a new file (an existing file is never overwritten), restore from it.
     eprintln!("azure e2e: backup");
@@ -523,7 +459,7 @@ async fn azure_recover_and_rotation_policy() {
     .await;
     s.click("button[aria-label=\"Restore secret\"]").await;
     s.wait_text("#az-message", "Restored app-secret").await;
-    shot(&s, &display, "azure-10-restored").await;
+    s.display_shot("azure-10-restored").await;
     assert_eq!(
         kv.reveal_secret("app-secret", None)
             .await
@@ -555,13 +491,23 @@ async fn azure_recover_and_rotation_policy() {
     assert_no_leak(dir.path(), &[VALUE]);
 }
 
-/// What the X clipboard of the scenario's display holds (empty when nothing).
-fn clipboard_text(display: &Display) -> String {
-    std::env::set_var("DISPLAY", &display.name);
-    arboard::Clipboard::new()
-        .unwrap()
-        .get_text()
-        .unwrap_or_default()
+/// Disables or enables one version of key `name` from its versions list and waits until the
+/// screen reports it and shows the row in its new state.
+async fn set_key_version(s: &AppSession, name: &str, version: &str, enabled: bool) {
+    let verb = if enabled { "Enable" } else { "Disable" };
+    s.click(&format!(
+        "button[aria-label=\"{verb} key {name} version {version}\"]"
+    ))
+    .await;
+    s.wait_text(
+        "#az-message",
+        &format!("{verb}d key {name} version {version}"),
+    )
+    .await;
+    s.wait_for(&format!(
+        "tr[data-version=\"{version}\"][data-enabled=\"{enabled}\"]"
+    ))
+    .await;
 }
 
 /// Picks `value` in a `<select>` (sets it and fires `change`, as a user's pick does).
@@ -618,7 +564,7 @@ async fn azure_streamed_list_search_and_key_versions() {
         page_delay: std::time::Duration::from_millis(600),
         ..Default::default()
     }));
-    let kv = client(&server);
+    let kv = azure_client(&server);
     let value = SecretString::from(VALUE.to_string());
     // 62 secrets: 25 + (empty) + 25 + (empty) + 12 = 5 pages.
     let mut names: Vec<String> = (0..60).map(|i| format!("svc-{i:02}-token")).collect();
@@ -639,22 +585,7 @@ async fn azure_streamed_list_search_and_key_versions() {
     let keyring = vaultdeck_testkit::SecretService::start();
     let display = Display::start();
     let s = AppSession::start(&display, keyring.bus_address()).await;
-    let config = s.dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("profiles.toml"),
-        format!(
-            "[[profile]]\nid = \"az-e2e2\"\nname = \"Azure stream\"\n\n[profile.kind]\n\
-             provider = \"azure\"\nvault_url = \"{}\"\ntenant_id = \"{}\"\nclient_id = \"{}\"\n\
-             auth = \"device_code\"\nauthority_host = \"{}\"\nca_bundle = \"{}\"\n",
-            server.vault_url(),
-            server.tenant_id(),
-            server.client_id(),
-            server.authority_host(),
-            server.ca_pem_path().display()
-        ),
-    )
-    .unwrap();
+    write_azure_device_code_profile(&s, "az-e2e2", "Azure stream", &server);
 
     // 1. Connect: the first page's rows are on screen while the list is still running.
     s.click("#nav-azure").await;
@@ -664,20 +595,13 @@ async fn azure_streamed_list_search_and_key_versions() {
         .await;
     s.wait_text("table[aria-label=\"Secrets\"]", "svc-00-token")
         .await;
-    let rows = s
-        .client
-        .find_all(fantoccini::Locator::Css(
-            "table[aria-label=\"Secrets\"] tbody tr",
-        ))
-        .await
-        .unwrap()
-        .len();
+    let rows = s.count("table[aria-label=\"Secrets\"] tbody tr").await;
     assert!(
         (1..62).contains(&rows),
         "{rows} rows while streaming (expected only the first pages)"
     );
     s.wait_for("#az-list-cancel").await;
-    shot(&s, &display, "azure-11-streaming").await;
+    s.display_shot("azure-11-streaming").await;
     let done = s.wait_for("#az-list-progress[data-done=\"true\"]").await;
     let streamed_in = started.elapsed();
     let attr = |name: &'static str| {
@@ -690,17 +614,10 @@ async fn azure_streamed_list_search_and_key_versions() {
     assert_eq!(attr("data-cancelled").await, "false");
     s.wait_text("#az-list-progress", "62 secrets in 5 pages (2 empty)")
         .await;
-    let rows = s
-        .client
-        .find_all(fantoccini::Locator::Css(
-            "table[aria-label=\"Secrets\"] tbody tr",
-        ))
-        .await
-        .unwrap()
-        .len();
+    let rows = s.count("table[aria-label=\"Secrets\"] tbody tr").await;
     assert_eq!(rows, 62);
     eprintln!("azure e2e 2: 62 secrets streamed in {streamed_in:?}");
-    shot(&s, &display, "azure-12-listed").await;
+    s.display_shot("azure-12-listed").await;
 
     // 2. Refresh, then cancel after the first page: the list stops, no further page is
     // requested, the partial list stays on screen.
@@ -736,7 +653,7 @@ async fn azure_streamed_list_search_and_key_versions() {
         "the cancelled list went on: {} page requests",
         lists_after - lists_before
     );
-    shot(&s, &display, "azure-13-cancelled").await;
+    s.display_shot("azure-13-cancelled").await;
     // A full list again, for the search below.
     s.click("#az-refresh").await;
     s.wait_for("#az-list-progress[data-done=\"true\"][data-count=\"62\"]")
@@ -779,7 +696,7 @@ async fn azure_streamed_list_search_and_key_versions() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    shot(&s, &display, "azure-14-search-opened").await;
+    s.display_shot("azure-14-search-opened").await;
 
     // 3b. Soft-delete a secret from its row: Cancel changes nothing; Delete moves it to the
     // deleted list (the app waits for the service to show it there, like the SDK poller).
@@ -794,7 +711,7 @@ async fn azure_streamed_list_search_and_key_versions() {
     // The confirmation sits in the secret's own row (visible where the user clicked).
     s.wait_for("tr[data-secret=\"staging-db-password\"] #az-delete-dialog")
         .await;
-    shot(&s, &display, "azure-14b-delete-confirm").await;
+    s.display_shot("azure-14b-delete-confirm").await;
     s.click("button[aria-label=\"Confirm delete\"]").await;
     s.wait_text(
         "#az-message",
@@ -848,7 +765,7 @@ async fn azure_streamed_list_search_and_key_versions() {
     );
     s.wait_text("td[aria-label=\"Tags of key tagged-key\"]", "team=payments")
         .await;
-    shot(&s, &display, "azure-15-key-tags").await;
+    s.display_shot("azure-15-key-tags").await;
 
     // 5. Rotate it, then disable and enable its first version from the versions list.
     s.click("button[aria-label=\"Rotate tagged-key now\"]")
@@ -863,19 +780,7 @@ async fn azure_streamed_list_search_and_key_versions() {
     );
     s.click("button[aria-label=\"Versions of key tagged-key\"]")
         .await;
-    s.click(&format!(
-        "button[aria-label=\"Disable key tagged-key version {old}\"]"
-    ))
-    .await;
-    s.wait_text(
-        "#az-message",
-        &format!("Disabled key tagged-key version {old}"),
-    )
-    .await;
-    s.wait_for(&format!(
-        "tr[data-version=\"{old}\"][data-enabled=\"false\"]"
-    ))
-    .await;
+    set_key_version(&s, "tagged-key", &old, false).await;
     assert!(
         !kv.get_key("tagged-key", Some(old.as_str()))
             .await
@@ -888,20 +793,8 @@ async fn azure_streamed_list_search_and_key_versions() {
             .unwrap()
             .enabled
     );
-    shot(&s, &display, "azure-16-key-version-disabled").await;
-    s.click(&format!(
-        "button[aria-label=\"Enable key tagged-key version {old}\"]"
-    ))
-    .await;
-    s.wait_text(
-        "#az-message",
-        &format!("Enabled key tagged-key version {old}"),
-    )
-    .await;
-    s.wait_for(&format!(
-        "tr[data-version=\"{old}\"][data-enabled=\"true\"]"
-    ))
-    .await;
+    s.display_shot("azure-16-key-version-disabled").await;
+    set_key_version(&s, "tagged-key", &old, true).await;
     assert!(
         kv.get_key("tagged-key", Some(old.as_str()))
             .await

@@ -75,6 +75,26 @@ fn remove_if_stale(n: u32) {
     }
 }
 
+impl Display {
+    /// What the X clipboard of this display holds (empty when nothing).
+    pub fn clipboard_text(&self) -> String {
+        std::env::set_var("DISPLAY", &self.name);
+        arboard::Clipboard::new()
+            .unwrap()
+            .get_text()
+            .unwrap_or_default()
+    }
+
+    /// Waits up to `within` until the clipboard no longer holds `was`.
+    pub async fn wait_clipboard_cleared(&self, was: &str, within: Duration) {
+        let deadline = Instant::now() + within;
+        while self.clipboard_text() == was {
+            assert!(Instant::now() < deadline, "the clipboard was not cleared");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
 impl Drop for Display {
     fn drop(&mut self) {
         // SIGTERM lets Xvfb remove its lock file and socket; SIGKILL only if it lingers.
@@ -199,9 +219,15 @@ impl AppSession {
         panic!("{css} never contained {needle:?}; last text: {last:?}");
     }
 
-    /// Types into an input (clearing it first).
+    /// Types into an input (clearing it first), scrolled to the middle of the view first
+    /// (WebKitWebDriver refuses to type into a partly visible element).
     pub async fn fill(&self, css: &str, text: &str) {
         let el = self.wait_for(css).await;
+        let arg = serde_json::to_value(&el).unwrap();
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await
+            .unwrap();
         el.clear().await.unwrap();
         if !text.is_empty() {
             el.send_keys(text).await.unwrap();
@@ -247,6 +273,64 @@ impl AppSession {
             std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0) > 1000,
             "empty screenshot {name}"
         );
+    }
+
+    /// Saves target/e2e-shots/<name>.png of the whole X display (ImageMagick `import`), falling
+    /// back to [`AppSession::screenshot`] when `import` is missing. For pages with Azure
+    /// content, whose WebDriver screenshot hung in WebKitWebDriver here.
+    pub async fn display_shot(&self, name: &str) {
+        let dir = shots_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(format!("{name}.png"));
+        let ok = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&file)
+            .env("DISPLAY", &self.display)
+            .status()
+            .is_ok_and(|st| st.success());
+        if !ok {
+            self.screenshot(name).await;
+        }
+        assert!(file.is_file(), "no screenshot {}", file.display());
+    }
+
+    /// Writes `text` to `<config dir>/<file>` (settings.toml, profiles.toml), which the app
+    /// reads when it needs them.
+    pub fn write_config(&self, file: &str, text: &str) {
+        let config = self.dir.path().join("config");
+        std::fs::create_dir_all(&config).unwrap();
+        std::fs::write(config.join(file), text).unwrap();
+    }
+
+    /// Waits up to `within` until no element matches `css`.
+    pub async fn wait_gone(&self, css: &str, within: Duration) {
+        let deadline = Instant::now() + within;
+        while self.client.find(Locator::Css(css)).await.is_ok() {
+            assert!(Instant::now() < deadline, "{css} is still there");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// How many elements match `css` now (no waiting).
+    pub async fn count(&self, css: &str) -> usize {
+        self.client.find_all(Locator::Css(css)).await.unwrap().len()
+    }
+
+    /// Calls a backend command through the app's own IPC bridge (what ui/ipc.js does); panics
+    /// when the command is rejected.
+    pub async fn invoke(&self, cmd: &str, args: serde_json::Value) -> serde_json::Value {
+        let r = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke(arguments[0], { args: arguments[1] })
+               .then(ok => done({ ok }), err => done({ err }));",
+                vec![json!(cmd), args],
+            )
+            .await
+            .unwrap();
+        assert!(r.get("err").is_none(), "{cmd} failed: {r}");
+        r["ok"].clone()
     }
 
     /// Ends the WebDriver session (closes the app) and stops tauri-driver; returns the dir with

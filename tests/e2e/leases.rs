@@ -6,25 +6,19 @@
 //! an audited reveal that hides itself, copied to the clipboard by the backend and cleared.
 //! Screenshots under target/e2e-shots/leases-*.png.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use fantoccini::Locator;
 use serde_json::json;
 
 use super::harness::{assert_no_leak, AppSession, Display};
-use super::{new_profile, save_and_connect};
+use super::peers::connect_token_profile;
 
 const TOKEN: &str = "e2eLEASEStoken4c2d9e10";
 
 /// Rows of database leases (the seed's logins add token leases too).
 async fn db_rows(s: &AppSession) -> usize {
-    s.client
-        .find_all(fantoccini::Locator::Css(
-            "tr.lease-row[data-lease-id^=\"database/creds/readonly/\"]",
-        ))
+    s.count("tr.lease-row[data-lease-id^=\"database/creds/readonly/\"]")
         .await
-        .unwrap()
-        .len()
 }
 
 fn first_number(text: &str) -> u64 {
@@ -69,17 +63,11 @@ async fn leases_scenario() {
     // Revealed passwords hide and copied ones are cleared after 3 s in this run: the app reads
     // the timeouts from its settings file at each reveal (no process-wide environment variable,
     // so scenarios running side by side do not affect each other).
-    let config = s.dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("settings.toml"),
+    s.write_config(
+        "settings.toml",
         "[secrets]\nreveal_secs = 3\nclipboard_secs = 3\n",
-    )
-    .unwrap();
-    new_profile(&s, "Leases", &bao.addr).await;
-    s.fill("#profile-credential", TOKEN).await;
-    save_and_connect(&s, "Leases").await;
-    s.wait_text("#status-connection", "Leases").await;
+    );
+    connect_token_profile(&s, "Leases", &bao.addr, TOKEN).await;
     s.click("#nav-leases").await;
 
     // Scan: progress streams, then the dashboard and the timeline.
@@ -128,14 +116,10 @@ async fn leases_scenario() {
     s.wait_for("#lease-total").await;
     assert_eq!(db_rows(&s).await, 0);
     let left = s
-        .client
-        .find_all(fantoccini::Locator::Css(
-            "#lease-per-role li[data-key=\"database/creds/readonly\"]",
-        ))
-        .await
-        .unwrap();
+        .count("#lease-per-role li[data-key=\"database/creds/readonly\"]")
+        .await;
     assert!(
-        left.is_empty(),
+        left == 0,
         "database leases still listed after revoke-prefix"
     );
     s.screenshot("leases-04-after-revoke").await;
@@ -148,11 +132,7 @@ async fn leases_scenario() {
     s.click("#tokens-root").await;
     s.wait_text("#tokens-table", "root").await;
     assert!(
-        s.client
-            .find_all(fantoccini::Locator::Css(&victim_row))
-            .await
-            .unwrap()
-            .is_empty(),
+        s.count(&victim_row).await == 0,
         "a non-root token is listed under root tokens"
     );
     s.click("#tokens-root").await;
@@ -180,7 +160,7 @@ async fn leases_scenario() {
         .await;
     let user = s.wait_text("#creds-username", "v").await;
     s.wait_for("#creds-password.masked").await;
-    assert_eq!(count(&s, ".revealed-value").await, 0);
+    assert_eq!(s.count(".revealed-value").await, 0);
     s.click("#creds-reveal").await;
     let password = s
         .wait_for("#creds-password.revealed-value")
@@ -193,12 +173,8 @@ async fn leases_scenario() {
     assert!(!password.contains('•'), "the masked placeholder is shown");
     s.screenshot("leases-06-creds-revealed").await;
     // Hidden after the reveal timeout, and gone from the page.
-    wait_gone(
-        &s,
-        "#creds-password.revealed-value",
-        Duration::from_secs(10),
-    )
-    .await;
+    s.wait_gone("#creds-password.revealed-value", Duration::from_secs(10))
+        .await;
     s.wait_for("#creds-password.masked").await;
     let page = s.client.source().await.unwrap();
     assert!(
@@ -214,25 +190,19 @@ async fn leases_scenario() {
         .await
         .unwrap();
     assert_eq!(again.trim(), password);
-    wait_gone(
-        &s,
-        "#creds-password.revealed-value",
-        Duration::from_secs(10),
-    )
-    .await;
+    s.wait_gone("#creds-password.revealed-value", Duration::from_secs(10))
+        .await;
     // Copy: done in the backend, the value never enters the page; cleared after 3 s because
     // the clipboard still holds it.
     s.click("#creds-copy").await;
     s.wait_text("#creds-copy-status", "Copied the password")
         .await;
-    assert_eq!(count(&s, ".revealed-value").await, 0);
-    assert_eq!(clipboard_text(&display), password);
+    assert_eq!(s.count(".revealed-value").await, 0);
+    assert_eq!(display.clipboard_text(), password);
     s.screenshot("leases-07-creds-copied").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while clipboard_text(&display) == password {
-        assert!(Instant::now() < deadline, "the clipboard was not cleared");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    display
+        .wait_clipboard_cleared(&password, Duration::from_secs(10))
+        .await;
     let role_exists = |name: &str| {
         let sql = format!("SELECT count(*) FROM pg_roles WHERE rolname = '{name}';");
         pg.psql(&sql).unwrap().trim() == "1"
@@ -245,7 +215,7 @@ async fn leases_scenario() {
     s.wait_text("#creds-status", "Revoked the credentials")
         .await;
     assert!(s.wait_text("#creds-status", &user).await.contains(&user));
-    assert_eq!(count(&s, "#creds-view").await, 0);
+    assert_eq!(s.count("#creds-view").await, 0);
     assert!(
         !role_exists(user.trim()),
         "the database user is still there after revoking its credentials"
@@ -262,25 +232,4 @@ async fn leases_scenario() {
         .collect();
     assert_eq!(reveals.len(), 3, "reveal, reveal, copy: {reveals:?}");
     assert!(reveals.iter().any(|l| l.contains("clipboard")));
-}
-
-async fn count(s: &AppSession, css: &str) -> usize {
-    s.client.find_all(Locator::Css(css)).await.unwrap().len()
-}
-
-async fn wait_gone(s: &AppSession, css: &str, within: Duration) {
-    let deadline = Instant::now() + within;
-    while s.client.find(Locator::Css(css)).await.is_ok() {
-        assert!(Instant::now() < deadline, "{css} is still there");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// What the X clipboard of the scenario's display holds (empty when nothing).
-fn clipboard_text(display: &Display) -> String {
-    std::env::set_var("DISPLAY", &display.name);
-    arboard::Clipboard::new()
-        .unwrap()
-        .get_text()
-        .unwrap_or_default()
 }

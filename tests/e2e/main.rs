@@ -8,6 +8,7 @@ mod azure;
 mod breakglass;
 mod harness;
 mod leases;
+mod peers;
 mod policies;
 mod profiles_kinds;
 mod rotations;

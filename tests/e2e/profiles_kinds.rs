@@ -56,26 +56,74 @@ async fn profile_kinds_scenario() {
         "#disconnect-revoke",
         "#identity-policies",
     ] {
-        let found = s
-            .client
-            .find_all(fantoccini::Locator::Css(vault_only))
-            .await
-            .unwrap();
-        assert!(found.is_empty(), "{vault_only} shown for an AWS connection");
+        assert_eq!(
+            s.count(vault_only).await,
+            0,
+            "{vault_only} shown for an AWS connection"
+        );
     }
     s.screenshot("kinds-02-aws-connected").await;
     // The Secrets screen on an AWS connection is the AWS secret list, not a Vault tree.
     s.click("#nav-secrets").await;
     s.wait_text("#aws-identity", "Moto AWS").await;
     assert!(
-        s.client
-            .find_all(fantoccini::Locator::Css(".secrets-page"))
-            .await
-            .unwrap()
-            .is_empty(),
+        s.count(".secrets-page").await == 0,
         "the Vault explorer shown for an AWS connection"
     );
     s.screenshot("kinds-02b-aws-secrets-screen").await;
+
+    // The Policies screen on AWS is the resource-policy review: the public secret comes first,
+    // is fixed in the editor, and the review then has nothing left to look at.
+    let sdk = super::peers::moto_sdk(&moto, "AKIDKINDSE2E").await;
+    for name in ["kinds/private", "kinds/public"] {
+        sdk.create(vaultdeck_aws::NewSecret {
+            name: name.into(),
+            value: Some(vaultdeck_aws::SecretPayload::string("v")),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    }
+    let public = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#;
+    sdk.put_policy("kinds/public", public, false).await.unwrap();
+    s.click("#nav-policies").await;
+    s.wait_text(
+        "#aws-review-summary",
+        "2 secret(s) · 1 with a resource policy · 1 to look at",
+    )
+    .await;
+    let first = s
+        .wait_for("#aws-review-table tbody tr")
+        .await
+        .attr("data-name")
+        .await
+        .unwrap();
+    assert_eq!(first.as_deref(), Some("kinds/public"), "problems first");
+    s.wait_text(
+        ".aws-review-row[data-name=\"kinds/public\"]",
+        "grants public access",
+    )
+    .await;
+    s.screenshot("kinds-02c-aws-policy-review").await;
+    s.click(".aws-review-row[data-name=\"kinds/public\"] .aws-review-open")
+        .await;
+    s.wait_text("#aws-policy-state", "A resource policy is attached.")
+        .await;
+    let fixed = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/app"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#;
+    s.fill("#aws-policy-text", fixed).await;
+    s.click("#aws-policy-save").await;
+    s.wait_text(
+        "#aws-review-summary",
+        "2 secret(s) · 1 with a resource policy · 0 to look at",
+    )
+    .await;
+    let on_server: serde_json::Value =
+        serde_json::from_str(&sdk.get_policy("kinds/public").await.unwrap().unwrap()).unwrap();
+    assert_eq!(
+        on_server["Statement"][0]["Principal"]["AWS"],
+        "arn:aws:iam::123456789012:role/app"
+    );
+    s.screenshot("kinds-02d-aws-policy-fixed").await;
     s.click("#nav-connections").await;
 
     // 2. Azure with a plain-http vault URL: a clear error, the draft kept.
@@ -104,13 +152,9 @@ async fn profile_kinds_scenario() {
         .unwrap();
     assert_eq!(name.as_deref(), Some("Bad Azure"));
     assert!(
-        s.client
-            .find_all(fantoccini::Locator::Css(
-                ".profile-row[data-profile-name=\"Bad Azure\"]"
-            ))
+        s.count(".profile-row[data-profile-name=\"Bad Azure\"]")
             .await
-            .unwrap()
-            .is_empty(),
+            == 0,
         "an invalid Azure profile was saved"
     );
     s.screenshot("kinds-03-azure-invalid-url").await;
@@ -158,17 +202,15 @@ async fn profile_kinds_scenario() {
     s.wait_text("#status-ttl", "device-code sign-in").await;
     s.wait_text(&format!("{az_row} .badge"), "active").await;
     assert!(
-        s.client
-            .find_all(fantoccini::Locator::Css("#az-device-code"))
-            .await
-            .unwrap()
-            .is_empty(),
+        s.count("#az-device-code").await == 0,
         "the sign-in dialog stays after the sign-in"
     );
     s.screenshot("kinds-05-azure-connected").await;
     s.click("#nav-secrets").await;
     s.wait_text("#az-vault-address", "Azure device").await;
     s.screenshot("kinds-06-azure-secrets-screen").await;
+    s.click("#nav-policies").await;
+    s.wait_text("#azure-policies-note", "Azure RBAC").await;
 
     let written = s.finish().await;
     assert_no_leak(written.path(), &[KEY_SENTINEL]);

@@ -12,16 +12,13 @@
 use std::collections::BTreeMap;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::{json, Value};
-use vaultdeck_aws::{
-    AwsClient, AwsSettings, NewSecret, SecretPayload, StaticKeys, VersionSelector,
-};
-use vaultdeck_azure::{credential_for, AzureConfig, AzureVault, CredentialSpec};
+use serde_json::json;
+use vaultdeck_aws::{NewSecret, SecretPayload, VersionSelector};
 use vaultdeck_testkit::AzureKeyVault;
 use vaultdeck_types::{AzKeySpec, AzSecretUpdate};
 
-use super::harness::{assert_no_leak, shots_dir, AppSession, Display};
-use super::{new_profile, save_and_connect};
+use super::harness::{assert_no_leak, AppSession, Display};
+use super::peers::{aws_string, azure_client, connect_token_profile, moto_sdk};
 
 const TOKEN: &str = "e2eROTCLOUDtoken5a2e91";
 const KV_PATH: &str = "secret/e2e/cloud";
@@ -32,74 +29,6 @@ const AWS_KEY: &str = "e2eROTCLOUDawsKEY-1f7c";
 const AZ_KEY: &str = "rot-signing";
 const AZ_SECRET: &str = "rot-api";
 const AZ_OLD: &str = "e2e-az-old-value-4d0e";
-
-/// target/e2e-shots/<name>.png from the X display (as the Azure scenario does: WebDriver
-/// screenshots of pages with Azure content can hang), falling back to WebDriver.
-async fn shot(s: &AppSession, display: &Display, name: &str) {
-    let dir = shots_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("{name}.png"));
-    let ok = std::process::Command::new("import")
-        .args(["-window", "root"])
-        .arg(&file)
-        .env("DISPLAY", &display.name)
-        .status()
-        .is_ok_and(|st| st.success());
-    if !ok {
-        s.screenshot(name).await;
-    }
-    assert!(file.is_file(), "no screenshot {}", file.display());
-}
-
-fn azure_client(server: &AzureKeyVault) -> AzureVault {
-    let mut cfg = AzureConfig::new(server.vault_url());
-    cfg.authority_host = Some(server.authority_host());
-    cfg.ca_bundle = Some(server.ca_pem_path());
-    cfg.verify_challenge_resource = false;
-    let cred = credential_for(
-        &cfg,
-        CredentialSpec::ClientSecret {
-            tenant_id: server.tenant_id().into(),
-            client_id: server.client_id().into(),
-            secret: server.client_secret(),
-        },
-    )
-    .unwrap();
-    AzureVault::new(&cfg, cred).unwrap()
-}
-
-/// Calls a backend command through the app's own IPC bridge (what ui/ipc.js does).
-async fn invoke(s: &AppSession, cmd: &str, args: Value) -> Value {
-    let r = s
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             window.__TAURI_INTERNALS__.invoke(arguments[0], { args: arguments[1] })
-               .then(ok => done({ ok }), err => done({ err }));",
-            vec![json!(cmd), args],
-        )
-        .await
-        .unwrap();
-    assert!(r.get("err").is_none(), "{cmd} failed: {r}");
-    r["ok"].clone()
-}
-
-async fn count(s: &AppSession, css: &str) -> usize {
-    s.client
-        .find_all(fantoccini::Locator::Css(css))
-        .await
-        .unwrap()
-        .len()
-}
-
-async fn aws_value(c: &AwsClient, sel: &VersionSelector) -> (String, String) {
-    let v = c.get_value(AWS_SECRET, sel).await.unwrap();
-    let s = match &v.value {
-        SecretPayload::String(s) => s.expose_secret().to_owned(),
-        SecretPayload::Binary(_) => panic!("binary"),
-    };
-    (v.version_id, s)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotations_cloud_scenario() {
@@ -121,18 +50,7 @@ async fn rotations_cloud_scenario() {
     .unwrap();
     // AWS: one secret.
     let moto = vaultdeck_testkit::Moto::start();
-    let sdk = AwsClient::connect(&AwsSettings {
-        region: Some("eu-west-1".into()),
-        endpoint_url: Some(moto.endpoint()),
-        keys: Some(StaticKeys {
-            access_key_id: "AKIDROTSEED".into(),
-            secret_access_key: SecretString::from("seed".to_owned()),
-            session_token: None,
-        }),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let sdk = moto_sdk(&moto, "AKIDROTSEED").await;
     let aws_v1 = sdk
         .create(NewSecret {
             name: AWS_SECRET.into(),
@@ -171,12 +89,8 @@ async fn rotations_cloud_scenario() {
 
     // 1. The three connections: Vault through the form, AWS and Azure profiles through the
     // app's IPC (their credentials go to the Secret Service), connected from their screens.
-    new_profile(&s, "Vault rot", &bao.addr).await;
-    s.fill("#profile-credential", TOKEN).await;
-    save_and_connect(&s, "Vault rot").await;
-    s.wait_text("#status-connection", "Vault rot").await;
-    invoke(
-        &s,
+    connect_token_profile(&s, "Vault rot", &bao.addr, TOKEN).await;
+    s.invoke(
         "save_profile",
         json!({"profile": {"id": "", "name": "Moto rot", "kind": {"provider": "aws",
             "region": "eu-west-1", "access_key_id": "AKIDROTE2E",
@@ -184,8 +98,7 @@ async fn rotations_cloud_scenario() {
             "credential": AWS_KEY}),
     )
     .await;
-    invoke(
-        &s,
+    s.invoke(
         "save_profile",
         json!({"profile": {"id": "", "name": "Azure rot", "kind": {"provider": "azure",
             "vault_url": server.vault_url(), "tenant_id": server.tenant_id(),
@@ -202,7 +115,7 @@ async fn rotations_cloud_scenario() {
     s.click("#nav-azure").await;
     s.click("button[aria-label=\"Connect Azure rot\"]").await;
     s.wait_text("#az-vault-address", &server.vault_url()).await;
-    let open = invoke(&s, "list_connections", json!({})).await;
+    let open = s.invoke("list_connections", json!({})).await;
     let id_of = |provider: &str| {
         open.as_array()
             .unwrap()
@@ -223,7 +136,7 @@ async fn rotations_cloud_scenario() {
     // 2. Azure active: the screen has the Cloud and Plan tabs only and lists both clouds.
     s.click("#nav-rotations").await;
     s.wait_for("#rot-tab-cloud[aria-selected=\"true\"]").await;
-    assert_eq!(count(&s, "#rot-tab-database").await, 0, "Vault tabs shown");
+    assert_eq!(s.count("#rot-tab-database").await, 0, "Vault tabs shown");
     let aws_row = format!("tr.rot-cloud-row[data-kind=\"aws_secret\"][data-name=\"{AWS_SECRET}\"]");
     let key_row = format!("tr.rot-cloud-row[data-kind=\"azure_key\"][data-name=\"{AZ_KEY}\"]");
     let sec_row =
@@ -238,7 +151,7 @@ async fn rotations_cloud_scenario() {
     ))
     .await;
     s.wait_text(&sec_row, "text/plain").await;
-    shot(&s, &display, "rotations-cloud-01-cloud-tab").await;
+    s.display_shot("rotations-cloud-01-cloud-tab").await;
     // A cloud-only plan: the Azure secret gets a new 24-character version.
     s.fill("#rot-cloud-az-length", "24").await;
     s.click(&format!("{sec_row} .rot-select")).await;
@@ -274,7 +187,7 @@ async fn rotations_cloud_scenario() {
             .expose_secret(),
         AZ_OLD
     );
-    shot(&s, &display, "rotations-cloud-02-cloud-only-run").await;
+    s.display_shot("rotations-cloud-02-cloud-only-run").await;
     eprintln!("rotations cloud e2e: cloud-only plan done");
 
     // 3. Vault active: one plan over the three connections.
@@ -316,11 +229,13 @@ async fn rotations_cloud_scenario() {
     )
     .await;
     assert_eq!(
-        aws_value(&sdk, &VersionSelector::Current).await.0,
+        aws_string(&sdk, AWS_SECRET, &VersionSelector::Current)
+            .await
+            .0,
         aws_v1,
         "the dry run changed something"
     );
-    shot(&s, &display, "rotations-cloud-03-plan-preview").await;
+    s.display_shot("rotations-cloud-03-plan-preview").await;
     s.click("#rot-plan-run").await;
     s.wait_for("#rot-plan-progress-box[data-done=\"true\"] #rot-plan-summary")
         .await;
@@ -344,7 +259,7 @@ async fn rotations_cloud_scenario() {
         )
         .await;
     }
-    shot(&s, &display, "rotations-cloud-04-plan-results").await;
+    s.display_shot("rotations-cloud-04-plan-results").await;
 
     // The three servers.
     let kv2 = vc
@@ -357,11 +272,16 @@ async fn rotations_cloud_scenario() {
         .to_owned();
     assert_eq!(kv2.len(), 30);
     assert_ne!(kv2, KV_OLD);
-    let (aws_cur_id, aws_new) = aws_value(&sdk, &VersionSelector::Current).await;
+    let (aws_cur_id, aws_new) = aws_string(&sdk, AWS_SECRET, &VersionSelector::Current).await;
     assert_ne!(aws_cur_id, aws_v1);
     assert_eq!(aws_new.len(), 28);
     assert_eq!(
-        aws_value(&sdk, &VersionSelector::Stage("AWSPREVIOUS".into())).await,
+        aws_string(
+            &sdk,
+            AWS_SECRET,
+            &VersionSelector::Stage("AWSPREVIOUS".into())
+        )
+        .await,
         (aws_v1.clone(), AWS_OLD.to_owned())
     );
     let kvs = kv.key_versions(AZ_KEY).await.unwrap();

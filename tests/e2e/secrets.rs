@@ -11,7 +11,7 @@ use fantoccini::Locator;
 use serde_json::json;
 
 use super::harness::{assert_no_leak, AppSession, Display};
-use super::{new_profile, save_and_connect};
+use super::peers::connect_token_profile;
 
 const TOKEN: &str = "e2eSECRETStoken0b7e55d1";
 const VALUE_SENTINEL: &str = "e2e-VALUE-sentinel-93c4e1";
@@ -88,18 +88,6 @@ async fn read(bao: &vaultdeck_vault::dev::DevServer, path: &str) -> serde_json::
     body["data"]["data"].clone()
 }
 
-async fn gone(s: &AppSession, css: &str, within: Duration) {
-    let deadline = Instant::now() + within;
-    while s.client.find(Locator::Css(css)).await.is_ok() {
-        assert!(Instant::now() < deadline, "{css} is still there");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-async fn count(s: &AppSession, css: &str) -> usize {
-    s.client.find_all(Locator::Css(css)).await.unwrap().len()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_explorer_scenario() {
     let bao = vaultdeck_testkit::openbao_dev();
@@ -111,17 +99,11 @@ async fn secrets_explorer_scenario() {
     // Revealed values hide and copied ones are cleared after 3 s in this run: the app reads
     // the timeouts from its settings file at each reveal (no process-wide environment
     // variable, so scenarios running side by side do not affect each other).
-    let config = s.dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("settings.toml"),
+    s.write_config(
+        "settings.toml",
         "[secrets]\nreveal_secs = 3\nclipboard_secs = 3\n",
-    )
-    .unwrap();
-    new_profile(&s, "Secrets", &bao.addr).await;
-    s.fill("#profile-credential", TOKEN).await;
-    save_and_connect(&s, "Secrets").await;
-    s.wait_text("#status-connection", "Secrets").await;
+    );
+    connect_token_profile(&s, "Secrets", &bao.addr, TOKEN).await;
     s.click("#nav-secrets").await;
 
     // An empty KV v1 mount shows "empty".
@@ -137,7 +119,8 @@ async fn secrets_explorer_scenario() {
     s.click("#reveal-all").await;
     s.wait_text(".secret-key[data-key=\"user\"] .revealed-value", "u1")
         .await;
-    gone(&s, ".revealed-value", Duration::from_secs(10)).await;
+    s.wait_gone(".revealed-value", Duration::from_secs(10))
+        .await;
     s.wait_for(".secret-key[data-key=\"user\"] .masked").await;
 
     // Browse secret/: expand app/ (lazy), the locked folder shows a lock.
@@ -178,9 +161,10 @@ async fn secrets_explorer_scenario() {
         VALUE_SENTINEL,
     )
     .await;
-    assert_eq!(count(&s, ".revealed-value").await, 1);
+    assert_eq!(s.count(".revealed-value").await, 1);
     s.screenshot("secrets-02-revealed").await;
-    gone(&s, ".revealed-value", Duration::from_secs(10)).await;
+    s.wait_gone(".revealed-value", Duration::from_secs(10))
+        .await;
     s.wait_for(".secret-key[data-key=\"password\"] .masked")
         .await;
 
@@ -189,7 +173,7 @@ async fn secrets_explorer_scenario() {
     s.click(".secret-key[data-key=\"password\"] .copy-btn")
         .await;
     s.wait_text("#copy-status", "Copied password").await;
-    assert_eq!(count(&s, ".revealed-value").await, 0);
+    assert_eq!(s.count(".revealed-value").await, 0);
     std::env::set_var("DISPLAY", &display.name);
     let mut clip = arboard::Clipboard::new().unwrap();
     assert_eq!(clip.get_text().unwrap_or_default(), VALUE_SENTINEL);
@@ -346,7 +330,7 @@ async fn secrets_explorer_scenario() {
     s.click(".tree-row[data-path=\"secret/big/\"] .tree-name")
         .await;
     s.wait_for("#secret-tree[data-rows=\"300\"]").await;
-    let rendered = count(&s, "#secret-tree .tree-row").await;
+    let rendered = s.count("#secret-tree .tree-row").await;
     assert!(rendered < 60, "{rendered} rows in the DOM");
     s.client
         .execute(
@@ -357,7 +341,7 @@ async fn secrets_explorer_scenario() {
         .unwrap();
     s.wait_for(".tree-row[data-path=\"secret/big/item-260\"]")
         .await;
-    assert!(count(&s, "#secret-tree .tree-row").await < 60);
+    assert!(s.count("#secret-tree .tree-row").await < 60);
     s.screenshot("secrets-08-virtualized").await;
 
     let dir = s.finish().await;
@@ -500,22 +484,6 @@ async fn seed2(bao: &vaultdeck_vault::dev::DevServer) {
     }
 }
 
-async fn clipboard_text(display: &Display) -> String {
-    std::env::set_var("DISPLAY", &display.name);
-    arboard::Clipboard::new()
-        .unwrap()
-        .get_text()
-        .unwrap_or_default()
-}
-
-async fn wait_clipboard_cleared(display: &Display, was: &str, within: Duration) {
-    let deadline = Instant::now() + within;
-    while clipboard_text(display).await == was {
-        assert!(Instant::now() < deadline, "the clipboard was not cleared");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
 async fn attr(s: &AppSession, css: &str, name: &str) -> String {
     s.wait_for(css)
         .await
@@ -536,10 +504,7 @@ async fn secrets_explorer_more_scenario() {
     let display = Display::start();
 
     let s = AppSession::start(&display, keyring.bus_address()).await;
-    new_profile(&s, "Explorer", &link.addr).await;
-    s.fill("#profile-credential", TOKEN2).await;
-    save_and_connect(&s, "Explorer").await;
-    s.wait_text("#status-connection", "Explorer").await;
+    connect_token_profile(&s, "Explorer", &link.addr, TOKEN2).await;
 
     // 1. Settings: reveal 4 s, clipboard 3 s, saved in the config dir.
     s.click("#nav-settings").await;
@@ -611,8 +576,7 @@ async fn secrets_explorer_more_scenario() {
     s.wait_for(".secret-key[data-key=\"region\"] .revealed-value")
         .await;
     s.screenshot("secrets-more-02-two-reveals").await;
-    gone(
-        &s,
+    s.wait_gone(
         ".secret-key[data-key=\"api_key\"] .revealed-value",
         Duration::from_secs(8),
     )
@@ -623,12 +587,12 @@ async fn secrets_explorer_more_scenario() {
         "A hid after {a_hidden:?}"
     );
     assert_eq!(
-        count(&s, ".secret-key[data-key=\"region\"] .revealed-value").await,
+        s.count(".secret-key[data-key=\"region\"] .revealed-value")
+            .await,
         1,
         "B must still be shown when A hides (its own timer)"
     );
-    gone(
-        &s,
+    s.wait_gone(
         ".secret-key[data-key=\"region\"] .revealed-value",
         Duration::from_secs(8),
     )
@@ -655,7 +619,8 @@ async fn secrets_explorer_more_scenario() {
         "Create is disabled until the path names a secret"
     );
     s.fill("#new-secret-path", "secret/fresh/one").await;
-    gone(&s, "#new-secret-path-hint", Duration::from_secs(5)).await;
+    s.wait_gone("#new-secret-path-hint", Duration::from_secs(5))
+        .await;
     s.fill(
         ".new-secret .draft-row[data-index=\"0\"] .draft-key",
         "user",
@@ -717,14 +682,16 @@ async fn secrets_explorer_more_scenario() {
         .await;
     s.click("#copy-secret-json").await;
     s.wait_text("#copy-status", "Copied all 2 keys").await;
-    assert_eq!(count(&s, ".revealed-value").await, 0);
-    let clip = clipboard_text(&display).await;
+    assert_eq!(s.count(".revealed-value").await, 0);
+    let clip = display.clipboard_text();
     let parsed: serde_json::Value = serde_json::from_str(&clip).unwrap();
     assert_eq!(parsed, json!({"username": "app", "password": VALUE2}));
-    wait_clipboard_cleared(&display, &clip, Duration::from_secs(10)).await;
+    display
+        .wait_clipboard_cleared(&clip, Duration::from_secs(10))
+        .await;
     s.click("#copy-curl-command").await;
     s.wait_text("#copy-status", "curl").await;
-    let curl = clipboard_text(&display).await;
+    let curl = display.clipboard_text();
     assert!(
         curl.contains("$VAULT_TOKEN") && curl.contains("/v1/secret/data/app/db"),
         "{curl}"
@@ -749,7 +716,7 @@ async fn secrets_explorer_more_scenario() {
     s.wait_for("#key-search-progress[data-done=\"true\"]").await;
     s.wait_for("#key-search-results .search-hit[data-path=\"secret/app/db\"]")
         .await;
-    assert_eq!(count(&s, "#key-search-results .search-hit").await, 1);
+    assert_eq!(s.count("#key-search-results .search-hit").await, 1);
     s.wait_text("#key-search-progress", "1 with matching keys")
         .await;
     s.screenshot("secrets-more-07-key-search").await;
@@ -772,7 +739,8 @@ async fn secrets_explorer_more_scenario() {
         .await;
     s.screenshot("secrets-more-08-namespace").await;
     assert_eq!(
-        count(&s, "button.mount-open[aria-label=\"Browse bigkv/\"]").await,
+        s.count("button.mount-open[aria-label=\"Browse bigkv/\"]")
+            .await,
         0
     );
     s.click("#namespace-select").await;
@@ -840,10 +808,10 @@ async fn secrets_explorer_more_scenario() {
     s.click("#key-search-cancel").await;
     s.wait_text("#key-search-progress", "cancelled (partial results)")
         .await;
-    let found = count(&s, "#key-search-results .search-hit").await;
+    let found = s.count("#key-search-results .search-hit").await;
     assert!(found < 1728, "the search finished before the cancel");
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert_eq!(found, count(&s, "#key-search-results .search-hit").await);
+    assert_eq!(found, s.count("#key-search-results .search-hit").await);
     s.screenshot("secrets-more-10-key-search-cancelled").await;
     link.set_delay(0);
 

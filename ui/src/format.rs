@@ -18,6 +18,16 @@ pub fn format_ttl(secs: u64) -> String {
     }
 }
 
+/// `text` as a sentence: first letter upper-case, ending with a full stop.
+pub fn sentence(text: &str) -> String {
+    let t = text.trim().trim_end_matches('.');
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => format!("{}{}.", f.to_uppercase(), c.as_str()),
+        None => String::new(),
+    }
+}
+
 /// The TTL label for an optional TTL: `None` means the token never expires.
 pub fn ttl_label(remaining: Option<u64>) -> String {
     match remaining {
@@ -127,6 +137,16 @@ pub fn palette_matches(query: &str, label: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_start_upper_case_and_end_with_one_stop() {
+        assert_eq!(
+            sentence("server-side validation unavailable: x."),
+            "Server-side validation unavailable: x."
+        );
+        assert_eq!(sentence(" ok "), "Ok.");
+        assert_eq!(sentence(""), "");
+    }
 
     fn seal(initialized: bool, sealed: bool, ha: bool, active: Option<bool>) -> SealInfo {
         SealInfo {

@@ -15,9 +15,9 @@ use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use tracing::instrument;
 use vaultdeck_types::{
     AwsCallerIdentity, AwsDeleteMode, AwsDeleteOutcome, AwsListFilter, AwsPasswordSpec,
-    AwsPolicyReport, AwsReplicaStatus, AwsRollbackPlan, AwsRotationConfig, AwsRotationOutcome,
-    AwsRotationSchedule, AwsSecretDetail, AwsSecretSummary, AwsSecretVersion, AwsServerValidation,
-    AwsWriteOutcome, AWS_CURRENT, AWS_PENDING, AWS_PREVIOUS,
+    AwsPolicyReport, AwsPolicyReviewRow, AwsReplicaStatus, AwsRollbackPlan, AwsRotationConfig,
+    AwsRotationOutcome, AwsRotationSchedule, AwsSecretDetail, AwsSecretSummary, AwsSecretVersion,
+    AwsServerValidation, AwsWriteOutcome, AWS_CURRENT, AWS_PENDING, AWS_PREVIOUS,
 };
 
 use crate::error::Error;
@@ -994,6 +994,37 @@ impl AwsClient {
             previous_version: current,
             new_version: pending.version_id,
         })
+    }
+
+    /// Reviews the resource policy of every secret matching `filter` (read-only): each is
+    /// fetched (at most 8 at a time) and run through the local checks as a save would with
+    /// `BlockPublicPolicy` off, so public access shows as a finding. A policy that cannot be
+    /// read (access denied, secret deleted meanwhile) is that row's `error`; the review goes on.
+    /// Rows come in [`AwsPolicyReviewRow::review_order`].
+    #[instrument(skip_all, fields(region = %self.region))]
+    pub async fn policy_review(&self, filter: &AwsListFilter) -> Result<Vec<AwsPolicyReviewRow>> {
+        use futures::StreamExt;
+        let secrets = self.list_all(filter).await?;
+        let mut rows: Vec<AwsPolicyReviewRow> = futures::stream::iter(secrets)
+            .map(|s| async move {
+                let (has_policy, findings, error) = match self.get_policy(&s.arn).await {
+                    Ok(Some(text)) => (true, check_policy(&text, false), None),
+                    Ok(None) => (false, Vec::new(), None),
+                    Err(e) => (false, Vec::new(), Some(e.to_string())),
+                };
+                AwsPolicyReviewRow {
+                    name: s.name,
+                    arn: s.arn,
+                    has_policy,
+                    findings,
+                    error,
+                }
+            })
+            .buffer_unordered(8)
+            .collect()
+            .await;
+        rows.sort_by(AwsPolicyReviewRow::review_order);
+        Ok(rows)
     }
 
     /// The resource policy, if any.

@@ -713,6 +713,43 @@ async fn resource_policy_round_trip_with_checks() {
 }
 
 #[tokio::test]
+async fn policy_review_flags_public_policies_first() {
+    let t = Instant::now();
+    let c = client().await;
+    let prefix = uniq("review");
+    let (none, clean, public) = (
+        format!("{prefix}/a-none"),
+        format!("{prefix}/b-clean"),
+        format!("{prefix}/c-public"),
+    );
+    for name in [&none, &clean, &public] {
+        create(&c, name, "v").await;
+    }
+    let good = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":"arn:aws:iam::123456789012:role/app"},
+        "Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#;
+    c.put_policy(&clean, good, true).await.unwrap();
+    // Public access is only a warning with BlockPublicPolicy off, so it can be saved.
+    let open = r#"{"Statement":[{"Effect":"Allow","Principal":"*",
+        "Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#;
+    c.put_policy(&public, open, false).await.unwrap();
+
+    let filter = AwsListFilter {
+        name_prefix: Some(prefix.clone()),
+        ..Default::default()
+    };
+    let rows = c.policy_review(&filter).await.unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, [&public, &clean, &none], "problems first");
+    assert!(rows[0].has_policy && rows[0].error.is_none());
+    let checks: Vec<&str> = rows[0].findings.iter().map(|f| f.check.as_str()).collect();
+    assert!(checks.contains(&"public_without_condition"), "{checks:?}");
+    assert!(rows[1].has_policy && rows[1].findings.is_empty());
+    assert!(!rows[2].has_policy && rows[2].findings.is_empty());
+    done("policy_review_flags_public_policies_first", t);
+}
+
+#[tokio::test]
 async fn delete_with_recovery_restore_and_force() {
     let t = Instant::now();
     let c = client().await;

@@ -362,6 +362,41 @@ fn read_value() -> Result<SecretString, Failure> {
     Ok(SecretString::from(s))
 }
 
+/// What a soft delete prints: the name, until when it can be recovered and the command that
+/// recovers it. `sub` is "" for a secret, "key " for a key (`vdeck az key recover`).
+fn deleted_line(sub: &str, name: &str, purge_date: Option<i64>) -> String {
+    format!(
+        "deleted {sub}{name} (recoverable until {}: vdeck az {sub}recover {name})",
+        ts(purge_date)
+    )
+}
+
+/// Purges the deleted item `name` with `run` once the user confirmed it by typing the name
+/// (or passed `--yes`), then prints it. `sub` is "" for a secret, "key " for a key.
+async fn purge(
+    json: bool,
+    yes: bool,
+    sub: &str,
+    name: &str,
+    run: impl std::future::Future<Output = vaultdeck_core::Result<()>>,
+) -> Result<(), Failure> {
+    let noun = if sub.is_empty() {
+        "secret"
+    } else {
+        sub.trim_end()
+    };
+    confirm(
+        yes,
+        &format!("Purge the deleted {noun} {name} for good? This cannot be undone."),
+        name,
+    )?;
+    run.await?;
+    print(json, &json!({"purged": name}), |_| {
+        format!("purged {sub}{name}")
+    });
+    Ok(())
+}
+
 fn ts(t: Option<i64>) -> String {
     t.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
         .and_then(|t| {
@@ -547,12 +582,7 @@ pub(crate) async fn run(cmd: AzCmd, json: bool) -> Result<ExitCode, Failure> {
                 d = v.wait_secret_deleted(&name).await?;
             }
             print(json, &d, |d| {
-                format!(
-                    "deleted {} (recoverable until {}: vdeck az recover {})",
-                    d.props.name,
-                    ts(d.scheduled_purge_date),
-                    d.props.name
-                )
+                deleted_line("", &d.props.name, d.scheduled_purge_date)
             });
         }
         AzOp::Recover { name } => {
@@ -560,13 +590,7 @@ pub(crate) async fn run(cmd: AzCmd, json: bool) -> Result<ExitCode, Failure> {
             print(json, &p, |p| format!("recovered {}", p.name));
         }
         AzOp::Purge { name, yes } => {
-            confirm(
-                yes,
-                &format!("Purge the deleted secret {name} for good? This cannot be undone."),
-                &name,
-            )?;
-            az.purge_secret(&name, &name).await?;
-            print(json, &json!({"purged": name}), |_| format!("purged {name}"));
+            purge(json, yes, "", &name, az.purge_secret(&name, &name)).await?;
         }
         // One implementation with the app: core creates the file first (never overwrites;
         // 0600), removes it again if the service fails, and audits `az.backup` / `az.restore`.
@@ -687,12 +711,7 @@ async fn key(op: KeyOp, az: &AzureAudited, json: bool) -> Result<ExitCode, Failu
         KeyOp::Delete { name } => {
             let d = az.delete_key(&name).await?;
             print(json, &d, |d| {
-                format!(
-                    "deleted key {} (recoverable until {}: vdeck az key recover {})",
-                    d.props.name,
-                    ts(d.scheduled_purge_date),
-                    d.props.name
-                )
+                deleted_line("key ", &d.props.name, d.scheduled_purge_date)
             });
         }
         KeyOp::Recover { name } => {
@@ -700,15 +719,7 @@ async fn key(op: KeyOp, az: &AzureAudited, json: bool) -> Result<ExitCode, Failu
             print(json, &k, |k| format!("recovered key {}", k.name));
         }
         KeyOp::Purge { name, yes } => {
-            confirm(
-                yes,
-                &format!("Purge the deleted key {name} for good? This cannot be undone."),
-                &name,
-            )?;
-            az.purge_key(&name, &name).await?;
-            print(json, &json!({"purged": name}), |_| {
-                format!("purged key {name}")
-            });
+            purge(json, yes, "key ", &name, az.purge_key(&name, &name)).await?;
         }
         KeyOp::Rotate { name } => {
             let k = az.rotate_key(&name).await?;

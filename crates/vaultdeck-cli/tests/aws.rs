@@ -9,10 +9,10 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 use serde_json::Value;
-use vaultdeck_aws::{AwsClient, AwsSettings, NewSecret, SecretPayload};
+use vaultdeck_aws::{NewSecret, SecretPayload};
 use vaultdeck_testkit::Moto;
 
-use common::User;
+use common::{moto_sdk, User};
 
 static MOTO: LazyLock<Moto> = LazyLock::new(Moto::start);
 const SENTINEL: &str = "cliAWSsentinel-7f3a";
@@ -58,18 +58,7 @@ fn ls_json_lists_every_page() {
     // 105 secrets: more than one page of 100.
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let c = AwsClient::connect(&AwsSettings {
-            region: Some("us-west-2".into()),
-            endpoint_url: Some(MOTO.endpoint()),
-            keys: Some(vaultdeck_aws::StaticKeys {
-                access_key_id: "AKIDSEED".into(),
-                secret_access_key: secrecy::SecretString::from("seed".to_owned()),
-                session_token: None,
-            }),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+        let c = moto_sdk(MOTO.endpoint(), "us-west-2").await;
         for i in 0..105 {
             c.create(NewSecret {
                 name: format!("{prefix}/s{i:03}"),

@@ -12,41 +12,14 @@ use std::sync::LazyLock;
 use secrecy::ExposeSecret;
 use vaultdeck_testkit::AzureKeyVault;
 
-use common::User;
+use common::{azure_service_principal_env, unique, User};
 
 static SERVER: LazyLock<AzureKeyVault> = LazyLock::new(AzureKeyVault::start);
 const SENTINEL: &str = "cliAZsentinel-41c9";
 
 /// A CLI user with the standard Azure environment (plus the test CA) set for the test server.
 fn az_user() -> User {
-    let s = &*SERVER;
-    User::with_env(
-        [
-            ("AZURE_KEYVAULT_URL", s.vault_url().to_string()),
-            (
-                "VDECK_AZURE_CA_BUNDLE",
-                s.ca_pem_path().display().to_string(),
-            ),
-            ("AZURE_AUTHORITY_HOST", s.authority_host().to_string()),
-            ("AZURE_TENANT_ID", s.tenant_id().to_string()),
-            ("AZURE_CLIENT_ID", s.client_id().to_string()),
-            (
-                "AZURE_CLIENT_SECRET",
-                s.client_secret().expose_secret().to_owned(),
-            ),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect(),
-    )
-}
-
-fn unique(p: &str) -> String {
-    let n = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!("{p}-{n:x}")
+    User::with_env(azure_service_principal_env(&SERVER))
 }
 
 #[test]
@@ -346,32 +319,18 @@ fn wrong_secret_and_missing_vault_are_clear_failures() {
 fn device_code_profile_signs_in_through_core() {
     let u = User::with_env(Vec::new());
     let s = &*SERVER;
-    let config = u.dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("profiles.toml"),
-        format!(
-            r#"[[profile]]
-id = "az-dev"
-name = "azure-dev"
-
-[profile.kind]
-provider = "azure"
-vault_url = "{}"
-tenant_id = "{}"
-client_id = "{}"
-auth = "device_code"
-authority_host = "{}"
-ca_bundle = "{}"
-"#,
-            s.vault_url(),
+    u.write_azure_profile(
+        s,
+        "az-dev",
+        "azure-dev",
+        &format!(
+            "tenant_id = \"{}\"\nclient_id = \"{}\"\nauth = \"device_code\"\n\
+             authority_host = \"{}\"\n",
             s.tenant_id(),
             s.client_id(),
-            s.authority_host(),
-            s.ca_pem_path().display()
+            s.authority_host()
         ),
-    )
-    .unwrap();
+    );
     let name = unique("dev");
     let out = u.run(
         &["--json", "az", "--profile", "azure-dev", "set", &name],
@@ -403,28 +362,11 @@ fn managed_identity_profile_signs_in_through_the_identity_endpoint() {
             s.identity_header().expose_secret().to_owned(),
         ),
     ]);
-    let config = u.dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("profiles.toml"),
-        format!(
-            r#"[[profile]]
-id = "az-mi"
-name = "azure-mi"
-
-[profile.kind]
-provider = "azure"
-vault_url = "{}"
-auth = "managed_identity"
-authority_host = "{}"
-ca_bundle = "{}"
-"#,
-            s.vault_url(),
-            s.authority_host(),
-            s.ca_pem_path().display()
-        ),
-    )
-    .unwrap();
+    let mi_profile = format!(
+        "auth = \"managed_identity\"\nauthority_host = \"{}\"\n",
+        s.authority_host()
+    );
+    u.write_azure_profile(s, "az-mi", "azure-mi", &mi_profile);
     let before = s
         .requests()
         .iter()
@@ -446,13 +388,7 @@ ca_bundle = "{}"
         ("IDENTITY_ENDPOINT".to_owned(), s.identity_endpoint()),
         ("IDENTITY_HEADER".to_owned(), "wrong".to_owned()),
     ]);
-    let bad_config = bad.dir.path().join("config");
-    std::fs::create_dir_all(&bad_config).unwrap();
-    std::fs::copy(
-        config.join("profiles.toml"),
-        bad_config.join("profiles.toml"),
-    )
-    .unwrap();
+    bad.write_azure_profile(s, "az-mi", "azure-mi", &mi_profile);
     let other = unique("mi-bad");
     bad.fails(
         &["az", "--profile", "azure-mi", "set", &other],

@@ -23,7 +23,7 @@ use std::time::Instant;
 use secrecy::ExposeSecret;
 use vaultdeck_testkit::AzureKeyVault;
 
-use common::User;
+use common::{azure_service_principal_env, azure_vault_env, unique, User};
 
 static SERVER: LazyLock<AzureKeyVault> = LazyLock::new(AzureKeyVault::start);
 const SENTINEL: &str = "azCliLoginSentinel-7d2e";
@@ -181,64 +181,22 @@ impl AzCli {
 /// Seeds `name` = [`SENTINEL`] through `vdeck` signed in as the service principal directly
 /// (client secret), independent of the Azure CLI.
 fn seed_secret(name: &str) {
-    let s = &*SERVER;
-    let writer = User::with_env(
-        [
-            ("AZURE_KEYVAULT_URL", s.vault_url()),
-            (
-                "VDECK_AZURE_CA_BUNDLE",
-                s.ca_pem_path().display().to_string(),
-            ),
-            ("AZURE_AUTHORITY_HOST", s.authority_host()),
-            ("AZURE_TENANT_ID", s.tenant_id().to_owned()),
-            ("AZURE_CLIENT_ID", s.client_id().to_owned()),
-            (
-                "AZURE_CLIENT_SECRET",
-                s.client_secret().expose_secret().to_owned(),
-            ),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect(),
-    );
+    let writer = User::with_env(azure_service_principal_env(&SERVER));
     writer.json(&["az", "set", name], Some(SENTINEL));
-}
-
-fn unique(p: &str) -> String {
-    let n = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!("{p}-{n:x}")
 }
 
 /// Writes a profile `azure-cli` (id `az-cli`) that signs in through the Azure CLI, with
 /// `tenant` (passed to `az account get-access-token --tenant`) if given.
 fn write_cli_profile(u: &User, tenant: Option<&str>) {
-    let s = &*SERVER;
-    let config = u.dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
     let tenant = tenant
         .map(|t| format!("tenant_id = \"{t}\"\n"))
         .unwrap_or_default();
-    std::fs::write(
-        config.join("profiles.toml"),
-        format!(
-            r#"[[profile]]
-id = "az-cli"
-name = "azure-cli"
-
-[profile.kind]
-provider = "azure"
-vault_url = "{}"
-{tenant}auth = "azure_cli"
-ca_bundle = "{}"
-"#,
-            s.vault_url(),
-            s.ca_pem_path().display()
-        ),
-    )
-    .unwrap();
+    u.write_azure_profile(
+        &SERVER,
+        "az-cli",
+        "azure-cli",
+        &format!("{tenant}auth = \"azure_cli\"\n"),
+    );
 }
 
 #[test]
@@ -320,11 +278,7 @@ fn without_a_service_principal_the_environment_mode_uses_az() {
     let s = &*SERVER;
     // No AZURE_CLIENT_SECRET: `vdeck az --vault-url …` falls back to the Azure CLI's login.
     let mut env = az.env();
-    env.push(("AZURE_KEYVAULT_URL".into(), s.vault_url()));
-    env.push((
-        "VDECK_AZURE_CA_BUNDLE".into(),
-        s.ca_pem_path().display().to_string(),
-    ));
+    env.extend(azure_vault_env(s));
     let u = User::with_env(env);
     assert_eq!(
         u.ok(&["az", "get", &name, "--reveal"], None).trim(),

@@ -10,17 +10,9 @@ use std::time::Instant;
 
 use secrecy::ExposeSecret;
 use serde_json::json;
-use vaultdeck_aws::{AwsClient, AwsSettings, NewSecret, SecretPayload, VersionSelector};
+use vaultdeck_aws::{NewSecret, SecretPayload, VersionSelector};
 
-use common::User;
-
-async fn aws_value(c: &AwsClient, name: &str, sel: &VersionSelector) -> (String, String) {
-    let v = c.get_value(name, sel).await.unwrap();
-    match &v.value {
-        SecretPayload::String(s) => (v.version_id.clone(), s.expose_secret().to_owned()),
-        SecretPayload::Binary(_) => panic!("binary"),
-    }
-}
+use common::{aws_value, moto_sdk, User};
 
 #[test]
 fn a_plan_file_runs_vault_and_aws_steps_each_on_its_connection() {
@@ -40,18 +32,7 @@ fn a_plan_file_runs_vault_and_aws_steps_each_on_its_connection() {
         root.write("transit-plan/keys/app", &json!({}))
             .await
             .unwrap();
-        AwsClient::connect(&AwsSettings {
-            region: Some("eu-west-1".into()),
-            endpoint_url: Some(moto.endpoint()),
-            keys: Some(vaultdeck_aws::StaticKeys {
-                access_key_id: "AKIDSEED".into(),
-                secret_access_key: secrecy::SecretString::from("seed".to_owned()),
-                session_token: None,
-            }),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
+        moto_sdk(moto.endpoint(), "eu-west-1").await
     });
     let v1 = rt.block_on(async {
         sdk.create(NewSecret {

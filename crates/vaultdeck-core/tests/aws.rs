@@ -11,24 +11,25 @@ use vaultdeck_core::aws::{
     VersionSelector,
 };
 use vaultdeck_core::capability::{LeaseAdmin, SecretStore};
-use vaultdeck_core::keychain::Keychain;
-use vaultdeck_core::paths::AppPaths;
 use vaultdeck_core::sessions::Deck;
 use vaultdeck_testkit::Moto;
 use vaultdeck_types::{
     AuditFilter, AwsDeleteMode, AwsPasswordSpec, AwsProfile, ErrorCode, Profile, ProfileKind,
-    VaultAuth, VaultProfile,
 };
 
 static MOTO: LazyLock<Moto> = LazyLock::new(Moto::start);
 
-fn deck() -> (tempfile::TempDir, Arc<Deck>) {
-    let dir = tempfile::tempdir().unwrap();
-    let deck = Arc::new(Deck::new(
-        &AppPaths::under(dir.path()),
-        Keychain::memory("test"),
-    ));
-    (dir, deck)
+mod common;
+use common::temp_deck as deck;
+
+/// Saves an AWS profile `name` on moto with `key_id` and its secret `key`, connects it and
+/// returns its audited client.
+async fn connected(deck: &Arc<Deck>, name: &str, key_id: &str, key: &str) -> AwsAudited {
+    let p = deck
+        .save_profile(aws_profile(name, Some(key_id)), Some(secret(key)), false)
+        .unwrap();
+    deck.connect(&p.id, None, false).await.unwrap();
+    AwsAudited::for_profile(deck, &p.id).unwrap()
 }
 
 fn aws_profile(name: &str, key_id: Option<&str>) -> Profile {
@@ -51,26 +52,8 @@ fn secret(s: &str) -> SecretString {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aws_connection_opens_beside_a_vault_one() {
     let t = Instant::now();
-    let bao = vaultdeck_testkit::shared_openbao_dev();
     let (_d, deck) = deck();
-    let vault = deck
-        .save_profile(
-            Profile {
-                id: String::new(),
-                name: "bao".into(),
-                kind: ProfileKind::Vault(VaultProfile {
-                    address: bao.addr.clone(),
-                    namespace: String::new(),
-                    ca_cert: None,
-                    tls_verify: true,
-                    allow_plain_http: false,
-                    auth: VaultAuth::Token,
-                }),
-            },
-            Some(bao.root_token.clone()),
-            false,
-        )
-        .unwrap();
+    let vault_id = common::save_root_vault_profile(&deck, "bao");
     let aws = deck
         .save_profile(
             aws_profile("moto", Some("AKIDCORETEST")),
@@ -78,7 +61,7 @@ async fn aws_connection_opens_beside_a_vault_one() {
             false,
         )
         .unwrap();
-    deck.connect(&vault.id, None, false).await.unwrap();
+    deck.connect(&vault_id, None, false).await.unwrap();
     let s = deck.connect(&aws.id, None, false).await.unwrap();
     assert_eq!(s.provider, "AWS Secrets Manager");
     assert_eq!(s.address, "eu-central-1");
@@ -104,7 +87,7 @@ async fn aws_connection_opens_beside_a_vault_one() {
     assert_eq!(e.code(), ErrorCode::Unsupported, "{e}");
     let e = deck.mounts(&aws.id).await.unwrap_err();
     assert_eq!(e.code(), ErrorCode::Unsupported, "{e}");
-    let vconn = deck.connection(&vault.id).unwrap();
+    let vconn = deck.connection(&vault_id).unwrap();
     assert_eq!(vconn.aws().unwrap_err().code(), ErrorCode::Unsupported);
     // The Vault connection is unaffected.
     vconn.list("secret/").await.unwrap();
@@ -149,15 +132,7 @@ async fn static_keys_need_the_secret_key_and_chain_profiles_need_none() {
 async fn aws_mutations_and_reveals_are_audited_without_values() {
     let t = Instant::now();
     let (_d, deck) = deck();
-    let p = deck
-        .save_profile(
-            aws_profile("audited", Some("AKIDAUDIT")),
-            Some(secret("audit-key")),
-            false,
-        )
-        .unwrap();
-    deck.connect(&p.id, None, false).await.unwrap();
-    let a = AwsAudited::for_profile(&deck, &p.id).unwrap();
+    let a = connected(&deck, "audited", "AKIDAUDIT", "audit-key").await;
     let name = format!(
         "core-audit-{}",
         &uuid::Uuid::new_v4().simple().to_string()[..8]
@@ -288,15 +263,7 @@ async fn aws_mutations_and_reveals_are_audited_without_values() {
 async fn streamed_listing_sends_each_page_and_stops_when_cancelled() {
     let t = Instant::now();
     let (_d, deck) = deck();
-    let p = deck
-        .save_profile(
-            aws_profile("streamed", Some("AKIDSTREAM")),
-            Some(secret("stream-key")),
-            false,
-        )
-        .unwrap();
-    deck.connect(&p.id, None, false).await.unwrap();
-    let a = AwsAudited::for_profile(&deck, &p.id).unwrap();
+    let a = connected(&deck, "streamed", "AKIDSTREAM", "stream-key").await;
     let prefix = format!(
         "core-stream-{}/",
         &uuid::Uuid::new_v4().simple().to_string()[..8]

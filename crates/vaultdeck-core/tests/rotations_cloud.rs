@@ -14,9 +14,7 @@ use tokio_util::sync::CancellationToken;
 use vaultdeck_core::aws::{AwsAudited, NewSecret, SecretPayload, VersionSelector};
 use vaultdeck_core::azure::AzureAudited;
 use vaultdeck_core::capability::SecretStore;
-use vaultdeck_core::keychain::Keychain;
 use vaultdeck_core::leases::AuditTo;
-use vaultdeck_core::paths::AppPaths;
 use vaultdeck_core::rotations::{
     self, PlanConnections, RotationPlan, RotationStep, StepStatus, ValueSpec,
 };
@@ -26,8 +24,10 @@ use vaultdeck_core::Connection;
 use vaultdeck_testkit::{AzureKeyVault, Moto};
 use vaultdeck_types::{
     AuditFilter, AwsPasswordSpec, AwsProfile, AzKeySpec, AzSecretUpdate, AzureAuth, AzureProfile,
-    CloudProvider, ErrorCode, Profile, ProfileKind, VaultAuth, VaultProfile,
+    CloudProvider, ErrorCode, Profile, ProfileKind,
 };
+
+mod common;
 
 static MOTO: LazyLock<Moto> = LazyLock::new(Moto::start);
 
@@ -50,13 +50,8 @@ fn unique(p: &str) -> String {
 
 /// One deck with three open connections: OpenBao, moto, the Azure test server.
 async fn world() -> World {
-    let bao = vaultdeck_testkit::shared_openbao_dev();
     let azure = AzureKeyVault::start();
-    let dir = tempfile::tempdir().unwrap();
-    let deck = Arc::new(Deck::new(
-        &AppPaths::under(dir.path()),
-        Keychain::memory("test"),
-    ));
+    let (dir, deck) = common::temp_deck();
     let save = |name: &str, kind: ProfileKind, credential: SecretString| {
         deck.save_profile(
             Profile {
@@ -70,18 +65,7 @@ async fn world() -> World {
         .unwrap()
         .id
     };
-    let vault_id = save(
-        "bao",
-        ProfileKind::Vault(VaultProfile {
-            address: bao.addr.clone(),
-            namespace: String::new(),
-            ca_cert: None,
-            tls_verify: true,
-            allow_plain_http: false,
-            auth: VaultAuth::Token,
-        }),
-        bao.root_token.clone(),
-    );
+    let vault_id = common::save_root_vault_profile(&deck, "bao");
     let aws_id = save(
         "moto",
         ProfileKind::Aws(AwsProfile {
@@ -117,6 +101,32 @@ async fn world() -> World {
     }
 }
 
+impl World {
+    /// What a plan runs with: the audit target (profile "bao"), the Vault connection and its
+    /// audited store, and the audited AWS and Azure clients.
+    fn handles(
+        &self,
+    ) -> (
+        AuditTo<'_>,
+        Connection,
+        Audited<Connection>,
+        AwsAudited,
+        AzureAudited,
+    ) {
+        let deck = &*self.deck;
+        (
+            AuditTo {
+                log: deck.audit(),
+                profile: "bao",
+            },
+            deck.connection(&self.vault_id).unwrap(),
+            Audited::for_profile(deck, &self.vault_id).unwrap(),
+            AwsAudited::for_profile(deck, &self.aws_id).unwrap(),
+            AzureAudited::for_profile(deck, &self.azure_id).unwrap(),
+        )
+    }
+}
+
 fn statuses(r: &[vaultdeck_types::StepResult]) -> Vec<StepStatus> {
     r.iter().map(|r| r.status).collect()
 }
@@ -126,14 +136,7 @@ async fn one_plan_rotates_vault_aws_and_azure_targets() {
     let t = Instant::now();
     let w = world().await;
     let deck = &*w.deck;
-    let audit = AuditTo {
-        log: deck.audit(),
-        profile: "bao",
-    };
-    let conn = deck.connection(&w.vault_id).unwrap();
-    let store = Audited::for_profile(deck, &w.vault_id).unwrap();
-    let aws = AwsAudited::for_profile(deck, &w.aws_id).unwrap();
-    let az = AzureAudited::for_profile(deck, &w.azure_id).unwrap();
+    let (audit, conn, store, aws, az) = w.handles();
 
     // Targets on each provider, with an old value each.
     let kv_path = format!("secret/{}", unique("cloud-plan"));
@@ -443,14 +446,7 @@ async fn a_closed_connection_fails_its_step_alone() {
     let t = Instant::now();
     let w = world().await;
     let deck = &*w.deck;
-    let audit = AuditTo {
-        log: deck.audit(),
-        profile: "bao",
-    };
-    let conn = deck.connection(&w.vault_id).unwrap();
-    let store = Audited::for_profile(deck, &w.vault_id).unwrap();
-    let aws = AwsAudited::for_profile(deck, &w.aws_id).unwrap();
-    let az = AzureAudited::for_profile(deck, &w.azure_id).unwrap();
+    let (audit, conn, store, aws, az) = w.handles();
     let kv_path = format!("secret/{}", unique("cloud-closed"));
     store
         .write(&kv_path, &SecretData::new().with("pass", "x"), None)

@@ -60,6 +60,48 @@ def inner_code(err):
     return inner.get("code")
 
 
+def refused(call, error, what, status=None, code=None):
+    """Runs `call`, which must raise `error` (with HTTP `status` and innererror `code` when
+    given); returns the error. `what` says what went wrong when nothing was raised."""
+    try:
+        call()
+    except error as e:
+        if status is not None:
+            assert e.status_code == status, e.status_code
+        if code is not None:
+            assert inner_code(e) == code, e.error
+        return e
+    raise AssertionError(what)
+
+
+def delete_and_wait(begin_delete, name, collection):
+    """Soft-deletes `name` through the SDK's poller, waits, and checks what it returns."""
+    poller = begin_delete(name, _polling_interval=0.1)
+    poller.wait()
+    deleted = poller.result()
+    assert deleted.name == name and deleted.recovery_id.endswith(f"/{collection}/{name}")
+    assert deleted.deleted_date is not None and deleted.scheduled_purge_date is not None
+
+
+def recover_and_wait(begin_recover, name):
+    """Recovers the deleted `name` through the SDK's poller and waits until it is back."""
+    poller = begin_recover(name, _polling_interval=0.1)
+    poller.wait()
+    assert poller.result().name == name
+
+
+def purge_too_early_then_later(begin_delete, purge, get_deleted, name, noun):
+    """Deletes `name`; purging before the deletion is complete is a 409 ObjectIsBeingDeleted,
+    after it the purge succeeds and the deleted item is gone."""
+    poller = begin_delete(name, _polling_interval=0.1)
+    refused(lambda: purge(name), HttpResponseError, "purge right after delete succeeded",
+            409, "ObjectIsBeingDeleted")
+    poller.wait()
+    purge(name)
+    refused(lambda: get_deleted(name), ResourceNotFoundError,
+            f"purged {noun} still listed as deleted")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--vault", required=True)
@@ -131,22 +173,16 @@ def main():
         )
         assert props.enabled is False and props.tags == {"env": "prod"}
         assert int(props.expires_on.timestamp()) == exp
-        try:
-            secrets.get_secret(name)
-            raise AssertionError("disabled secret was readable")
-        except HttpResponseError as e:
-            assert e.status_code == 403, e.status_code
-            assert inner_code(e) == "SecretDisabled", e.error
+        refused(lambda: secrets.get_secret(name), HttpResponseError,
+                "disabled secret was readable", 403, "SecretDisabled")
         secrets.update_secret_properties(name, enabled=True)
         assert secrets.get_secret(name).value == "v2"
 
     @check("secrets: missing -> ResourceNotFoundError SecretNotFound")
     def _():
-        try:
-            secrets.get_secret(f"{name}-missing")
-            raise AssertionError("missing secret found")
-        except ResourceNotFoundError as e:
-            assert e.error.code == "SecretNotFound", e.error
+        e = refused(lambda: secrets.get_secret(f"{name}-missing"), ResourceNotFoundError,
+                    "missing secret found")
+        assert e.error.code == "SecretNotFound", e.error
 
     backup = {}
 
@@ -157,17 +193,9 @@ def main():
 
     @check("secrets: delete (poller), set on deleted name -> 409 ObjectIsDeletedButRecoverable")
     def _():
-        poller = secrets.begin_delete_secret(name, _polling_interval=0.1)
-        poller.wait()
-        deleted = poller.result()
-        assert deleted.name == name and deleted.recovery_id.endswith(f"/deletedsecrets/{name}")
-        assert deleted.deleted_date is not None and deleted.scheduled_purge_date is not None
-        try:
-            secrets.set_secret(name, "v3")
-            raise AssertionError("set on a deleted name succeeded")
-        except ResourceExistsError as e:
-            assert e.status_code == 409
-            assert inner_code(e) == "ObjectIsDeletedButRecoverable", e.error
+        delete_and_wait(secrets.begin_delete_secret, name, "deletedsecrets")
+        refused(lambda: secrets.set_secret(name, "v3"), ResourceExistsError,
+                "set on a deleted name succeeded", 409, "ObjectIsDeletedButRecoverable")
 
     @check("secrets: get deleted, list deleted")
     def _():
@@ -178,28 +206,13 @@ def main():
 
     @check("secrets: recover (poller) then readable again")
     def _():
-        poller = secrets.begin_recover_deleted_secret(name, _polling_interval=0.1)
-        poller.wait()
-        rec = poller.result()
-        assert rec.name == name
+        recover_and_wait(secrets.begin_recover_deleted_secret, name)
         assert secrets.get_secret(name).value == "v2"
 
     @check("secrets: purge too early -> 409 ObjectIsBeingDeleted; purge later -> ok")
     def _():
-        poller = secrets.begin_delete_secret(name, _polling_interval=0.1)
-        try:
-            secrets.purge_deleted_secret(name)
-            raise AssertionError("purge right after delete succeeded")
-        except HttpResponseError as e:
-            assert e.status_code == 409, e.status_code
-            assert inner_code(e) == "ObjectIsBeingDeleted", e.error
-        poller.wait()
-        secrets.purge_deleted_secret(name)
-        try:
-            secrets.get_deleted_secret(name)
-            raise AssertionError("purged secret still listed as deleted")
-        except ResourceNotFoundError:
-            pass
+        purge_too_early_then_later(secrets.begin_delete_secret, secrets.purge_deleted_secret,
+                                   secrets.get_deleted_secret, name, "secret")
 
     @check("secrets: restore from backup, restore again -> 409")
     def _():
@@ -207,11 +220,8 @@ def main():
         assert props.name == name
         assert secrets.get_secret(name).value == "v2"
         assert len(list(secrets.list_properties_of_secret_versions(name))) == 2
-        try:
-            secrets.restore_secret_backup(backup["blob"])
-            raise AssertionError("restore onto an existing name succeeded")
-        except ResourceExistsError:
-            pass
+        refused(lambda: secrets.restore_secret_backup(backup["blob"]), ResourceExistsError,
+                "restore onto an existing name succeeded")
 
     @check("secrets: every GA api-version works")
     def _():
@@ -225,11 +235,8 @@ def main():
             a.tenant, a.client_id, "wrong", authority=a.authority,
             disable_instance_discovery=True, connection_verify=a.ca,
         )
-        try:
-            SecretClient(a.vault, bad, **common).get_secret(name)
-            raise AssertionError("wrong secret accepted")
-        except ClientAuthenticationError:
-            pass
+        refused(lambda: SecretClient(a.vault, bad, **common).get_secret(name),
+                ClientAuthenticationError, "wrong secret accepted")
 
     kname = f"pykey-{run}"
 
@@ -278,11 +285,9 @@ def main():
         bad_policy = KeyRotationPolicy(
             lifetime_actions=[KeyRotationLifetimeAction(KeyRotationPolicyAction.rotate, time_after_create="90 days")]
         )
-        try:
-            keys.update_key_rotation_policy(kname, bad_policy)
-            raise AssertionError("invalid duration accepted")
-        except HttpResponseError as e:
-            assert e.status_code == 400 and e.error.code == "BadParameter", e.error
+        e = refused(lambda: keys.update_key_rotation_policy(kname, bad_policy), HttpResponseError,
+                    "invalid duration accepted", 400)
+        assert e.error.code == "BadParameter", e.error
 
     @check("keys: update one version (disable, tags), enable again")
     def _():
@@ -298,22 +303,12 @@ def main():
 
     @check("keys: delete (poller), create on deleted name -> 409 ObjectIsDeletedButRecoverable")
     def _():
-        poller = keys.begin_delete_key(kname, _polling_interval=0.1)
-        poller.wait()
-        deleted = poller.result()
-        assert deleted.name == kname and deleted.recovery_id.endswith(f"/deletedkeys/{kname}")
-        assert deleted.deleted_date is not None and deleted.scheduled_purge_date is not None
-        try:
-            keys.get_key(kname)
-            raise AssertionError("a deleted key is still readable")
-        except ResourceNotFoundError as e:
-            assert e.error.code == "KeyNotFound", e.error
-        try:
-            keys.create_rsa_key(kname, size=2048)
-            raise AssertionError("create on a deleted name succeeded")
-        except ResourceExistsError as e:
-            assert e.status_code == 409
-            assert inner_code(e) == "ObjectIsDeletedButRecoverable", e.error
+        delete_and_wait(keys.begin_delete_key, kname, "deletedkeys")
+        e = refused(lambda: keys.get_key(kname), ResourceNotFoundError,
+                    "a deleted key is still readable")
+        assert e.error.code == "KeyNotFound", e.error
+        refused(lambda: keys.create_rsa_key(kname, size=2048), ResourceExistsError,
+                "create on a deleted name succeeded", 409, "ObjectIsDeletedButRecoverable")
 
     @check("keys: get deleted, list deleted")
     def _():
@@ -325,29 +320,14 @@ def main():
 
     @check("keys: recover (poller) keeps versions and rotation policy")
     def _():
-        poller = keys.begin_recover_deleted_key(kname, _polling_interval=0.1)
-        poller.wait()
-        rec = poller.result()
-        assert rec.name == kname
+        recover_and_wait(keys.begin_recover_deleted_key, kname)
         assert len(list(keys.list_properties_of_key_versions(kname))) == 2
         assert keys.get_key_rotation_policy(kname).expires_in == "P1Y"
 
     @check("keys: purge too early -> 409 ObjectIsBeingDeleted; purge later -> ok")
     def _():
-        poller = keys.begin_delete_key(kname, _polling_interval=0.1)
-        try:
-            keys.purge_deleted_key(kname)
-            raise AssertionError("purge right after delete succeeded")
-        except HttpResponseError as e:
-            assert e.status_code == 409, e.status_code
-            assert inner_code(e) == "ObjectIsBeingDeleted", e.error
-        poller.wait()
-        keys.purge_deleted_key(kname)
-        try:
-            keys.get_deleted_key(kname)
-            raise AssertionError("purged key still listed as deleted")
-        except ResourceNotFoundError:
-            pass
+        purge_too_early_then_later(keys.begin_delete_key, keys.purge_deleted_key,
+                                   keys.get_deleted_key, kname, "key")
         # The name is free again.
         again = keys.create_ec_key(kname, curve="P-256")
         assert again.name == kname and len(list(keys.list_properties_of_key_versions(kname))) == 1

@@ -287,6 +287,58 @@ impl AwsPolicyReport {
     }
 }
 
+/// One secret in a resource-policy review: whether it has a policy and what the local checks
+/// find in it (public access, `Principal: "*"`, malformed statements).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsPolicyReviewRow {
+    /// Secret name.
+    pub name: String,
+    /// Full ARN.
+    pub arn: String,
+    /// Whether the secret has a resource policy.
+    pub has_policy: bool,
+    /// Findings of the local checks (empty: none, or no policy).
+    pub findings: Vec<AwsPolicyFinding>,
+    /// Why the policy could not be read (e.g. access denied); the review goes on.
+    pub error: Option<String>,
+}
+
+impl AwsPolicyReviewRow {
+    /// Errors first, then warnings, then secrets with a clean policy, then those without one;
+    /// by name within each group.
+    pub fn review_order(a: &Self, b: &Self) -> std::cmp::Ordering {
+        let rank = |r: &Self| {
+            let errors = r
+                .findings
+                .iter()
+                .any(|f| f.severity == AwsPolicySeverity::Error);
+            match (
+                r.error.is_some(),
+                errors,
+                r.findings.is_empty(),
+                r.has_policy,
+            ) {
+                (true, ..) => 0,
+                (_, true, ..) => 1,
+                (_, _, false, _) => 2,
+                (_, _, true, true) => 3,
+                _ => 4,
+            }
+        };
+        rank(a).cmp(&rank(b)).then_with(|| a.name.cmp(&b.name))
+    }
+}
+
+/// Review the resource policies of every secret matching a filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsPolicyReviewArgs {
+    /// Profile id.
+    pub profile_id: String,
+    /// Which secrets (all optional).
+    #[serde(default)]
+    pub filter: AwsListFilter,
+}
+
 /// How to delete a secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
@@ -761,6 +813,9 @@ crate::commands! {
     AwsUpdateKmsKey = "aws_update_kms_key": AwsKmsArgs => AwsSecretDetail;
     /// The resource policy, if any.
     AwsGetPolicy = "aws_get_policy": AwsSecretRef => Option<String>;
+    /// Every matching secret's resource policy through the local checks (read-only), in
+    /// review order (see [`AwsPolicyReviewRow::review_order`]).
+    AwsPolicyReview = "aws_policy_review": AwsPolicyReviewArgs => Vec<AwsPolicyReviewRow>;
     /// Local checks and the server's validation of a policy draft.
     AwsCheckPolicy = "aws_check_policy": AwsPolicyArgs => AwsPolicyReport;
     /// Check, then save a policy (refused on errors; audited).
@@ -776,6 +831,38 @@ crate::commands! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn policy_review_puts_problems_first() {
+        let row =
+            |name: &str, has: bool, sev: Option<AwsPolicySeverity>, err: bool| AwsPolicyReviewRow {
+                name: name.into(),
+                arn: String::new(),
+                has_policy: has,
+                findings: sev
+                    .map(|severity| AwsPolicyFinding {
+                        severity,
+                        check: "principal_star".into(),
+                        message: String::new(),
+                    })
+                    .into_iter()
+                    .collect(),
+                error: err.then(|| "denied".into()),
+            };
+        let mut rows = [
+            row("a-none", false, None, false),
+            row("b-clean", true, None, false),
+            row("c-warn", true, Some(AwsPolicySeverity::Warning), false),
+            row("d-error", true, Some(AwsPolicySeverity::Error), false),
+            row("e-denied", false, None, true),
+        ];
+        rows.sort_by(AwsPolicyReviewRow::review_order);
+        let names: Vec<_> = rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["e-denied", "d-error", "c-warn", "b-clean", "a-none"]
+        );
+    }
 
     const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:rotator";
 

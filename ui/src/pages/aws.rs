@@ -34,6 +34,7 @@ use crate::components::{checkbox_checked, input_text};
 
 mod create;
 mod panels;
+pub mod policy_review;
 mod rotation;
 use crate::contexts::connections::{use_connections, ConnectionsAction};
 use crate::ipc;

@@ -21,9 +21,12 @@ use vaultdeck_types::{
 use vaultdeck_types::{ExportPolicyReview, ReviewReportArgs, ReviewReportFiles};
 use vaultdeck_types::{FormatPolicy, FormatPolicyArgs};
 use vaultdeck_ui::policy_view::{line_diff, marks_by_line, parse_paths};
+use vaultdeck_ui::profile_draft::ProviderKind;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
+
+use crate::pages::aws::policy_review::AwsPolicyReviewPanel;
 
 use crate::components::notice::NotConnected;
 use crate::components::{checkbox_checked, input_text};
@@ -39,6 +42,31 @@ pub fn PoliciesPage() -> Html {
     let Some(active) = conns.active_summary() else {
         return html! { <NotConnected screen="Policies" /> };
     };
+    // The same screen on every provider, showing what that provider has.
+    match ProviderKind::of_label(&active.provider) {
+        ProviderKind::Aws => {
+            return html! {
+                <section class="page policies-page">
+                    <div class="page-head">
+                        <h1>{ "Policies" }</h1>
+                        <p class="muted">{ format!("{} · {} · resource policies", active.name, active.address) }</p>
+                    </div>
+                    <AwsPolicyReviewPanel key={active.profile_id.clone()} profile_id={active.profile_id.clone()} />
+                </section>
+            }
+        }
+        ProviderKind::Azure => {
+            return html! {
+                <section class="page policies-page">
+                    <h1>{ "Policies" }</h1>
+                    <p id="azure-policies-note" class="notice">
+                        { "Access to an Azure key vault is granted by Azure RBAC role assignments or the vault's                            access policies, both managed in Azure Resource Manager (the portal, `az role assignment`,                            `az keyvault set-policy`), not through the vault's data plane that Vaultdeck uses.                            Key rotation policies are on the Azure screen." }
+                    </p>
+                </section>
+            }
+        }
+        ProviderKind::Vault => {}
+    }
     html! {
         <section class="page policies-page">
             <div class="page-head">

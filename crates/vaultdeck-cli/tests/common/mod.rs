@@ -7,7 +7,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use secrecy::ExposeSecret;
 use serde_json::Value;
+use vaultdeck_aws::{AwsClient, AwsSettings, SecretPayload, StaticKeys, VersionSelector};
+use vaultdeck_testkit::AzureKeyVault;
 
 /// A CLI user with private dirs and a fixed set of extra environment variables.
 pub struct User {
@@ -86,6 +89,23 @@ impl User {
         err
     }
 
+    /// Writes this user's profiles.toml with one Azure profile (`id`, `name`) on the test
+    /// server `s`: its vault URL and CA bundle, plus `lines` (auth, tenant…, one per line).
+    pub fn write_azure_profile(&self, s: &AzureKeyVault, id: &str, name: &str, lines: &str) {
+        let config = self.dir.path().join("config");
+        std::fs::create_dir_all(&config).unwrap();
+        std::fs::write(
+            config.join("profiles.toml"),
+            format!(
+                "[[profile]]\nid = \"{id}\"\nname = \"{name}\"\n\n[profile.kind]\n\
+                 provider = \"azure\"\nvault_url = \"{}\"\n{lines}ca_bundle = \"{}\"\n",
+                s.vault_url(),
+                s.ca_pem_path().display()
+            ),
+        )
+        .unwrap();
+    }
+
     /// The audit log.
     pub fn audit(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("data/audit.jsonl")).unwrap_or_default()
@@ -113,4 +133,67 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// `p-<hex>`: a name no earlier run used.
+pub fn unique(p: &str) -> String {
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("{p}-{n:x}")
+}
+
+/// The standard Azure environment naming the test server's vault (AZURE_KEYVAULT_URL) and
+/// trusting its CA (VDECK_AZURE_CA_BUNDLE), without credentials.
+pub fn azure_vault_env(s: &AzureKeyVault) -> Vec<(String, String)> {
+    vec![
+        ("AZURE_KEYVAULT_URL".into(), s.vault_url()),
+        (
+            "VDECK_AZURE_CA_BUNDLE".into(),
+            s.ca_pem_path().display().to_string(),
+        ),
+    ]
+}
+
+/// [`azure_vault_env`] plus the test server's service principal (AZURE_AUTHORITY_HOST,
+/// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET).
+pub fn azure_service_principal_env(s: &AzureKeyVault) -> Vec<(String, String)> {
+    let mut env = azure_vault_env(s);
+    env.extend([
+        ("AZURE_AUTHORITY_HOST".into(), s.authority_host()),
+        ("AZURE_TENANT_ID".into(), s.tenant_id().to_owned()),
+        ("AZURE_CLIENT_ID".into(), s.client_id().to_owned()),
+        (
+            "AZURE_CLIENT_SECRET".into(),
+            s.client_secret().expose_secret().to_owned(),
+        ),
+    ]);
+    env
+}
+
+/// An SDK client on the moto server at `endpoint` in `region`, for seeding and checking
+/// what `vdeck` did.
+pub async fn moto_sdk(endpoint: String, region: &str) -> AwsClient {
+    AwsClient::connect(&AwsSettings {
+        region: Some(region.into()),
+        endpoint_url: Some(endpoint),
+        keys: Some(StaticKeys {
+            access_key_id: "AKIDSEED".into(),
+            secret_access_key: secrecy::SecretString::from("seed".to_owned()),
+            session_token: None,
+        }),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// The version id and string value of `name` at `sel`.
+pub async fn aws_value(c: &AwsClient, name: &str, sel: &VersionSelector) -> (String, String) {
+    let v = c.get_value(name, sel).await.unwrap();
+    match &v.value {
+        SecretPayload::String(s) => (v.version_id.clone(), s.expose_secret().to_owned()),
+        SecretPayload::Binary(_) => panic!("binary"),
+    }
 }

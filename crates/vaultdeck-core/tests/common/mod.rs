@@ -22,33 +22,46 @@ pub fn root_conn() -> Connection {
 /// the shared OpenBao dev server, connected and holding `needs`; returns the folder (keep it
 /// alive), the deck and the profile id.
 pub async fn root_deck(needs: Capability) -> (tempfile::TempDir, Arc<Deck>, String) {
-    let bao = vaultdeck_testkit::shared_openbao_dev();
+    let (dir, deck) = temp_deck();
+    let id = save_root_vault_profile(&deck, "dev");
+    let summary = deck.connect(&id, None, false).await.unwrap();
+    assert!(summary.capabilities.contains(&needs), "{summary:?}");
+    (dir, deck, id)
+}
+
+/// An empty deck in a temporary folder with an in-memory keychain; returns the folder (keep
+/// it alive) and the deck.
+pub fn temp_deck() -> (tempfile::TempDir, Arc<Deck>) {
     let dir = tempfile::tempdir().unwrap();
     let deck = Arc::new(Deck::new(
         &AppPaths::under(dir.path()),
         Keychain::memory("test"),
     ));
-    let p = deck
-        .save_profile(
-            Profile {
-                id: String::new(),
-                name: "dev".into(),
-                kind: ProfileKind::Vault(VaultProfile {
-                    address: bao.addr.clone(),
-                    namespace: String::new(),
-                    ca_cert: None,
-                    tls_verify: true,
-                    allow_plain_http: false,
-                    auth: VaultAuth::Token,
-                }),
-            },
-            Some(bao.root_token.clone()),
-            false,
-        )
-        .unwrap();
-    let summary = deck.connect(&p.id, None, false).await.unwrap();
-    assert!(summary.capabilities.contains(&needs), "{summary:?}");
-    (dir, deck, p.id)
+    (dir, deck)
+}
+
+/// Saves a root-token profile `name` on the shared OpenBao dev server in `deck` (not
+/// connected); returns its id.
+pub fn save_root_vault_profile(deck: &Deck, name: &str) -> String {
+    let bao = vaultdeck_testkit::shared_openbao_dev();
+    deck.save_profile(
+        Profile {
+            id: String::new(),
+            name: name.into(),
+            kind: ProfileKind::Vault(VaultProfile {
+                address: bao.addr.clone(),
+                namespace: String::new(),
+                ca_cert: None,
+                tls_verify: true,
+                allow_plain_http: false,
+                auth: VaultAuth::Token,
+            }),
+        },
+        Some(bao.root_token.clone()),
+        false,
+    )
+    .unwrap()
+    .id
 }
 
 /// Writes ACL policy `name` with `rules` through `root` and returns a client holding a new

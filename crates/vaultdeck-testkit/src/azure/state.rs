@@ -860,54 +860,64 @@ impl Vault {
         bundle
     }
 
-    fn delete_secret(&mut self, name: &str, base: &str) -> Resp {
-        match self.secrets.delete(name, now()) {
-            Ok((v, date)) => ok(self.with_deleted_fields(
-                base,
-                Kind::Secret,
-                name,
-                date,
-                self.secret_json(base, name, &v, false),
-            )),
+    /// The answer about a soft-deleted item: its bundle (`json`) with the deletion fields, or
+    /// the store's error answer.
+    fn deleted_answer<V>(
+        &self,
+        base: &str,
+        kind: Kind,
+        name: &str,
+        found: Result<(V, i64), Resp>,
+        json: impl FnOnce(&V) -> Value,
+    ) -> Resp {
+        match found {
+            Ok((v, date)) => ok(self.with_deleted_fields(base, kind, name, date, json(&v))),
             Err(r) => r,
         }
     }
 
-    fn deleted_secret_items(&self, base: &str) -> Vec<Value> {
-        self.secrets
-            .deleted()
-            .map(|(name, v, date)| {
-                let item = self.secret_item(base, name, v, false);
-                self.with_deleted_fields(base, Kind::Secret, name, date, item)
-            })
+    /// The list items of soft-deleted items (`item` of each, with the deletion fields).
+    fn deleted_items<'a, V: 'a>(
+        &self,
+        base: &str,
+        kind: Kind,
+        deleted: impl Iterator<Item = (&'a str, &'a V, i64)>,
+        item: impl Fn(&str, &V) -> Value,
+    ) -> Vec<Value> {
+        deleted
+            .map(|(name, v, date)| self.with_deleted_fields(base, kind, name, date, item(name, v)))
             .collect()
     }
 
+    fn delete_secret(&mut self, name: &str, base: &str) -> Resp {
+        let found = self.secrets.delete(name, now());
+        self.deleted_answer(base, Kind::Secret, name, found, |v| {
+            self.secret_json(base, name, v, false)
+        })
+    }
+
+    fn deleted_secret_items(&self, base: &str) -> Vec<Value> {
+        self.deleted_items(base, Kind::Secret, self.secrets.deleted(), |name, v| {
+            self.secret_item(base, name, v, false)
+        })
+    }
+
     fn get_deleted_secret(&self, name: &str, base: &str) -> Resp {
-        match self.secrets.get_deleted(name) {
-            Ok((v, date)) => ok(self.with_deleted_fields(
-                base,
-                Kind::Secret,
-                name,
-                date,
-                self.secret_json(base, name, v, false),
-            )),
-            Err(r) => r,
-        }
+        let found = self.secrets.get_deleted(name);
+        self.deleted_answer(base, Kind::Secret, name, found, |v| {
+            self.secret_json(base, name, v, false)
+        })
     }
 
     fn purge_secret(&mut self, name: &str) -> Resp {
-        match self.secrets.purge(name) {
-            Ok(()) => no_content(),
-            Err(r) => r,
-        }
+        self.secrets
+            .purge(name)
+            .map_or_else(|r| r, |()| no_content())
     }
 
     fn recover_secret(&mut self, name: &str, base: &str) -> Resp {
-        match self.secrets.recover(name) {
-            Ok(v) => ok(self.secret_json(base, name, &v, false)),
-            Err(r) => r,
-        }
+        let recovered = self.secrets.recover(name);
+        recovered.map_or_else(|r| r, |v| ok(self.secret_json(base, name, &v, false)))
     }
 
     fn backup_secret(&self, name: &str) -> Resp {
@@ -1163,47 +1173,32 @@ impl Vault {
     }
 
     fn delete_key(&mut self, name: &str, base: &str) -> Resp {
-        match self.keys.delete(name, now()) {
-            Ok((v, date)) => {
-                let bundle = self.key_json(base, name, &v);
-                ok(self.with_deleted_fields(base, Kind::Key, name, date, bundle))
-            }
-            Err(r) => r,
-        }
+        let found = self.keys.delete(name, now());
+        self.deleted_answer(base, Kind::Key, name, found, |v| {
+            self.key_json(base, name, v)
+        })
     }
 
     fn deleted_key_items(&self, base: &str) -> Vec<Value> {
-        self.keys
-            .deleted()
-            .map(|(name, v, date)| {
-                let item = self.key_item(base, name, v, false);
-                self.with_deleted_fields(base, Kind::Key, name, date, item)
-            })
-            .collect()
+        self.deleted_items(base, Kind::Key, self.keys.deleted(), |name, v| {
+            self.key_item(base, name, v, false)
+        })
     }
 
     fn get_deleted_key(&self, name: &str, base: &str) -> Resp {
-        match self.keys.get_deleted(name) {
-            Ok((v, date)) => {
-                let bundle = self.key_json(base, name, v);
-                ok(self.with_deleted_fields(base, Kind::Key, name, date, bundle))
-            }
-            Err(r) => r,
-        }
+        let found = self.keys.get_deleted(name);
+        self.deleted_answer(base, Kind::Key, name, found, |v| {
+            self.key_json(base, name, v)
+        })
     }
 
     fn purge_key(&mut self, name: &str) -> Resp {
-        match self.keys.purge(name) {
-            Ok(()) => no_content(),
-            Err(r) => r,
-        }
+        self.keys.purge(name).map_or_else(|r| r, |()| no_content())
     }
 
     fn recover_key(&mut self, name: &str, base: &str) -> Resp {
-        match self.keys.recover(name) {
-            Ok(v) => ok(self.key_json(base, name, &v)),
-            Err(r) => r,
-        }
+        let recovered = self.keys.recover(name);
+        recovered.map_or_else(|r| r, |v| ok(self.key_json(base, name, &v)))
     }
 
     fn policy_json(&self, base: &str, name: &str, k: &Key) -> Value {

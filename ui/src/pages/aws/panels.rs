@@ -322,7 +322,7 @@ pub fn PolicyPanel(p: &PanelProps) -> Html {
                     None => "Server-side validation: not asked.".to_owned(),
                     Some(AwsServerValidation::Passed) => "Server-side validation: passed.".to_owned(),
                     Some(AwsServerValidation::Failed { errors }) => format!("Server-side validation failed: {}", errors.join("; ")),
-                    Some(AwsServerValidation::Unavailable { reason }) => format!("Server-side validation unavailable ({reason}); only the local checks ran."),
+                    Some(AwsServerValidation::Unavailable { reason }) => vaultdeck_ui::format::sentence(reason),
                 } }</p>
             </div>
         }
