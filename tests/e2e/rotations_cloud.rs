@@ -24,7 +24,8 @@ const TOKEN: &str = "e2eROTCLOUDtoken5a2e91";
 const KV_PATH: &str = "secret/e2e/cloud";
 const KV_OLD: &str = "e2e-kv-old-value-7c21";
 const AWS_SECRET: &str = "e2e/rot-db";
-const AWS_OLD: &str = "e2e-aws-old-value-93b1";
+/// A JSON value: the plan rotates only its `password` key.
+const AWS_OLD: &str = r#"{"username":"svc-aws","password":"e2e-aws-old-value-93b1"}"#;
 const AWS_KEY: &str = "e2eROTCLOUDawsKEY-1f7c";
 const AZ_KEY: &str = "rot-signing";
 const AZ_SECRET: &str = "rot-api";
@@ -209,6 +210,7 @@ async fn rotations_cloud_scenario() {
     s.wait_text("#rot-tab-plan", "Plan (1)").await;
     s.click("#rot-tab-cloud").await;
     s.fill("#rot-cloud-aws-length", "28").await;
+    s.fill("#rot-cloud-aws-json-key", "password").await;
     s.click(&format!("{aws_row} .rot-select")).await;
     s.wait_text("#rot-tab-plan", "Plan (2)").await;
     s.click(&format!("{key_row} .rot-select")).await;
@@ -226,6 +228,11 @@ async fn rotations_cloud_scenario() {
     s.wait_text(
         &format!("#rot-preview li[data-target=\"aws:{aws_id}/{AWS_SECRET}\"]"),
         "Moto rot",
+    )
+    .await;
+    s.wait_text(
+        &format!("#rot-preview li[data-target=\"aws:{aws_id}/{AWS_SECRET}\"]"),
+        "(JSON key password)",
     )
     .await;
     assert_eq!(
@@ -274,7 +281,12 @@ async fn rotations_cloud_scenario() {
     assert_ne!(kv2, KV_OLD);
     let (aws_cur_id, aws_new) = aws_string(&sdk, AWS_SECRET, &VersionSelector::Current).await;
     assert_ne!(aws_cur_id, aws_v1);
-    assert_eq!(aws_new.len(), 28);
+    // Only the chosen JSON key got a new 28-character password; the other key is kept.
+    let aws_json: serde_json::Value = serde_json::from_str(&aws_new).unwrap();
+    assert_eq!(aws_json["username"], "svc-aws");
+    let aws_password = aws_json["password"].as_str().unwrap().to_owned();
+    assert_eq!(aws_password.len(), 28);
+    assert_ne!(aws_password, "e2e-aws-old-value-93b1");
     assert_eq!(
         aws_string(
             &sdk,
@@ -309,7 +321,7 @@ async fn rotations_cloud_scenario() {
             AWS_KEY,
             server.client_secret().expose_secret(),
             &kv2,
-            &aws_new,
+            &aws_password,
             &az_new,
         ],
     );

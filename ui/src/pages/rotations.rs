@@ -909,6 +909,7 @@ struct CloudProps {
 #[component]
 fn CloudPanel(props: &CloudProps) -> Html {
     let aws_length = use_state(|| "32".to_owned());
+    let aws_json_key = use_state(String::new);
     let az_length = use_state(|| "32".to_owned());
     let reload = use_state(|| 0u32);
     let aws = aws_spec(&aws_length);
@@ -920,6 +921,9 @@ fn CloudPanel(props: &CloudProps) -> Html {
                 <label for="rot-cloud-aws-length">{ "AWS password length" }</label>
                 <input id="rot-cloud-aws-length" type="number" min="4" max="4096" class="rot-narrow" value={(*aws_length).clone()}
                     oninput={{ let s = aws_length.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e))) }} />
+                <label for="rot-cloud-aws-json-key" title="For a JSON secret value: rotate only this key, keep the others">{ "AWS JSON key" }</label>
+                <input id="rot-cloud-aws-json-key" type="text" class="rot-narrow" placeholder="whole value" value={(*aws_json_key).clone()}
+                    oninput={{ let s = aws_json_key.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e))) }} />
                 <label for="rot-cloud-az-length">{ "Azure secret length" }</label>
                 <input id="rot-cloud-az-length" type="number" min="8" max="4096" class="rot-narrow" value={(*az_length).clone()}
                     oninput={{ let s = az_length.clone(); Callback::from(move |e: InputEvent| s.set(input_text(&e))) }} />
@@ -931,7 +935,8 @@ fn CloudPanel(props: &CloudProps) -> Html {
             { for props.connections.iter().map(|(id, name, provider)| html! {
                 <CloudConnection key={id.clone()} profile_id={id.clone()} name={name.clone()} provider={*provider}
                     draft={props.draft.clone()} max_age={props.max_age} reload={*reload}
-                    aws={aws.clone().ok()} az={az.clone().ok()} />
+                    aws={aws.clone().ok()} az={az.clone().ok()}
+                    aws_json_key={Some(aws_json_key.trim().to_owned()).filter(|k| !k.is_empty())} />
             }) }
         </section>
     }
@@ -949,6 +954,8 @@ struct CloudConnProps {
     aws: Option<vaultdeck_types::AwsPasswordSpec>,
     /// The value spec for newly checked Azure secrets (`None`: the input is invalid).
     az: Option<vaultdeck_types::ValueSpec>,
+    /// For JSON values: the one key newly checked AWS secrets rotate (`None`: the whole value).
+    aws_json_key: Option<String>,
 }
 
 /// One AWS or Azure connection's targets with plan checkboxes.
@@ -974,7 +981,7 @@ fn CloudConnection(props: &CloudConnProps) -> Html {
                 profile_id: pid.clone(),
                 name: t.name.clone(),
                 spec,
-                json_key: None,
+                json_key: props.aws_json_key.clone(),
             }),
             "azure_key" => Some(RotationStep::AzureKey {
                 profile_id: pid.clone(),
