@@ -609,3 +609,72 @@ fn azure_listing_streams_pages_and_fills_the_shared_search_index() {
     assert!(!hits.contains(&"prod-db-password".to_owned()), "{hits:?}");
     assert!(hits.contains(&"staging-db-password".to_owned()), "{hits:?}");
 }
+
+/// Azure key soft delete (issue #8) through IPC: `az_delete_key` returns only once the key is in
+/// `az_list_deleted_keys` (the test server hides a deleted key for 300 ms, like the service);
+/// `az_recover_key` brings it back into `az_list_keys`; a purge with a wrongly typed name is
+/// refused and purges nothing; the right name purges it for good.
+#[test]
+fn azure_key_soft_delete_recover_and_purge() {
+    let kv = vaultdeck_testkit::AzureKeyVault::start();
+    let h = harness();
+    let main = h.window("main");
+    let id = save_and_connect(
+        &main,
+        json!({"id": "", "name": "kv-keys", "kind": {"provider": "azure",
+            "vault_url": kv.vault_url(), "tenant_id": kv.tenant_id(), "client_id": kv.client_id(),
+            "auth": "client_secret", "authority_host": kv.authority_host(),
+            "ca_bundle": kv.ca_pem_path().display().to_string()}}),
+        secrecy::ExposeSecret::expose_secret(&kv.client_secret()),
+    );
+    let names = |cmd: &str, deleted: bool| -> Vec<String> {
+        let v = invoke(&main, cmd, json!({"profile_id": id})).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let e = if deleted { &e["props"] } else { e };
+                e["name"].as_str().unwrap().to_owned()
+            })
+            .collect()
+    };
+    let name = json!({"profile_id": id, "name": "k1"});
+    invoke(
+        &main,
+        "az_create_key",
+        json!({"profile_id": id, "name": "k1", "spec": {"kty": "ec", "curve": "P-256"}}),
+    )
+    .unwrap();
+    let d = invoke(&main, "az_delete_key", name.clone()).unwrap();
+    assert_eq!(d["props"]["name"], "k1", "{d}");
+    let (deleted_on, purge_on) = (
+        d["deleted_date"].as_i64().unwrap(),
+        d["scheduled_purge_date"].as_i64().unwrap(),
+    );
+    assert!(purge_on > deleted_on, "{d}");
+    assert_eq!(names("az_list_deleted_keys", true), ["k1"]);
+    assert!(names("az_list_keys", false).is_empty());
+
+    let k = invoke(&main, "az_recover_key", name.clone()).unwrap();
+    assert_eq!(k["name"], "k1", "{k}");
+    assert_eq!(names("az_list_keys", false), ["k1"]);
+    assert!(names("az_list_deleted_keys", true).is_empty());
+
+    invoke(&main, "az_delete_key", name.clone()).unwrap();
+    let e = invoke(
+        &main,
+        "az_purge_key",
+        json!({"profile_id": id, "name": "k1", "confirm_name": "k"}),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("type the key's name"), "{e}");
+    assert_eq!(names("az_list_deleted_keys", true), ["k1"]);
+    invoke(
+        &main,
+        "az_purge_key",
+        json!({"profile_id": id, "name": "k1", "confirm_name": "k1"}),
+    )
+    .unwrap();
+    assert!(names("az_list_deleted_keys", true).is_empty());
+    assert!(names("az_list_keys", false).is_empty());
+}

@@ -10,8 +10,8 @@ use tauri::{AppHandle, Runtime, State};
 use tokio_util::sync::CancellationToken;
 use vaultdeck_core::azure::AzureAudited;
 use vaultdeck_types::{
-    AzCertificateProps, AzCopiedSecret, AzDeletedSecret, AzDeviceCodePrompt, AzKeyProps,
-    AzNameArgs, AzPurgeArgs, AzRevealedSecret, AzRollbackArgs, AzRotationPolicy,
+    AzCertificateProps, AzCopiedSecret, AzDeletedKey, AzDeletedSecret, AzDeviceCodePrompt,
+    AzKeyProps, AzNameArgs, AzPurgeArgs, AzRevealedSecret, AzRollbackArgs, AzRotationPolicy,
     AzRotationPolicyArgs, AzSecretProps, AzSecretRefArgs, AzSetSecretArgs, IpcError, ProfileRef,
     RevealedValue,
 };
@@ -370,5 +370,49 @@ pub async fn az_restore_secret(
 ) -> CmdResult<AzSecretProps> {
     Ok(az(&state, &args.profile_id)?
         .restore_secret_from_file(std::path::Path::new(&args.path))
+        .await?)
+}
+
+/// Soft-deleted keys with their scheduled purge dates.
+#[tauri::command]
+pub async fn az_list_deleted_keys(
+    state: State<'_, AppState>,
+    args: ProfileRef,
+) -> CmdResult<Vec<AzDeletedKey>> {
+    az(&state, &args.profile_id)?
+        .vault()
+        .list_deleted_keys()
+        .await
+        .map_err(err)
+}
+
+/// Soft-deletes a key, every version (audited as `az.key.delete`), then waits (like the SDKs'
+/// delete poller) until the service shows it in the deleted collection, so a reload lists it
+/// there.
+#[tauri::command]
+pub async fn az_delete_key(
+    state: State<'_, AppState>,
+    args: AzNameArgs,
+) -> CmdResult<AzDeletedKey> {
+    let a = az(&state, &args.profile_id)?;
+    let d = a.delete_key(&args.name).await?;
+    Ok(a.vault().wait_key_deleted(&args.name).await.unwrap_or(d))
+}
+
+/// Recovers a soft-deleted key, waiting out the service's transitions (audited as
+/// `az.key.recover`).
+#[tauri::command]
+pub async fn az_recover_key(state: State<'_, AppState>, args: AzNameArgs) -> CmdResult<AzKeyProps> {
+    Ok(az(&state, &args.profile_id)?
+        .recover_key(&args.name)
+        .await?)
+}
+
+/// Purges a soft-deleted key for good; the typed name must match (audited as
+/// `az.key.purge`).
+#[tauri::command]
+pub async fn az_purge_key(state: State<'_, AppState>, args: AzPurgeArgs) -> CmdResult<()> {
+    Ok(az(&state, &args.profile_id)?
+        .purge_key(&args.name, &args.confirm_name)
         .await?)
 }

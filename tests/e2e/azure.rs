@@ -96,13 +96,7 @@ async fn azure_recover_and_rotation_policy() {
         Some(&code),
         "dialog code"
     );
-    let uri = s
-        .wait_for("#az-verification-uri")
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    let uri = input_value(&s, "#az-verification-uri").await;
     assert_eq!(uri, format!("{}/devicelogin", server.authority_host()));
     s.display_shot("azure-00-device-code").await;
     s.click("button[aria-label=\"Cancel sign-in\"]").await;
@@ -212,13 +206,7 @@ async fn azure_recover_and_rotation_policy() {
         .await;
     s.click("button[aria-label=\"Save new value\"]").await;
     s.wait_text("#az-message", "deleted but recoverable").await;
-    let kept = s
-        .wait_for("input[aria-label=\"New value\"]")
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    let kept = input_value(&s, "input[aria-label=\"New value\"]").await;
     assert_eq!(kept, "fresh-value-77", "the draft was lost");
     s.display_shot("azure-05-set-conflict").await;
     s.click("button[aria-label=\"Recover gone-secret to set its value\"]")
@@ -524,6 +512,16 @@ async fn select(s: &AppSession, css: &str, value: &str) {
         .unwrap();
 }
 
+/// The current `value` of a form field ("" when it has none).
+async fn input_value(s: &AppSession, css: &str) -> String {
+    s.wait_for(css)
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
 /// `YYYY-MM-DD` (UTC) of unix seconds, as the screen shows and takes dates.
 fn ymd(ts: i64) -> String {
     let z = ts.div_euclid(86_400) + 719_468;
@@ -739,13 +737,7 @@ async fn azure_streamed_list_search_and_key_versions() {
     s.click("button[aria-label=\"Create key\"]").await;
     s.wait_text("#az-message", "has no '='").await;
     assert!(kv.get_key("tagged-key", None).await.is_err());
-    let kept = s
-        .wait_for("textarea[aria-label=\"Key tags\"]")
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    let kept = input_value(&s, "textarea[aria-label=\"Key tags\"]").await;
     assert_eq!(kept, "team=payments\noops", "the draft was lost");
     set_text(
         &s,
@@ -802,13 +794,136 @@ async fn azure_streamed_list_search_and_key_versions() {
             .enabled
     );
 
+    // 6. Soft-delete a key from its row (confirmed in the row; Cancel changes nothing): it
+    // leaves the key list and shows under Deleted keys with its purge date.
+    s.click("button[aria-label=\"Delete key signing-key\"]")
+        .await;
+    s.wait_for("tr[data-key=\"signing-key\"] #az-delete-dialog")
+        .await;
+    s.click("button[aria-label=\"Cancel delete\"]").await;
+    s.wait_gone("#az-delete-dialog", std::time::Duration::from_secs(5))
+        .await;
+    assert!(kv.get_key("signing-key", None).await.is_ok());
+    s.click("button[aria-label=\"Delete key signing-key\"]")
+        .await;
+    s.wait_text(
+        "tr[data-key=\"signing-key\"] #az-delete-dialog",
+        "Delete key signing-key and all its versions?",
+    )
+    .await;
+    s.display_shot("azure-17-key-delete-confirm").await;
+    s.click("button[aria-label=\"Confirm delete\"]").await;
+    s.wait_text("#az-message", "Deleted key signing-key: recoverable until")
+        .await;
+    let dk = kv.deleted_key("signing-key").await.unwrap();
+    let purge_on = ymd(dk.scheduled_purge_date.unwrap());
+    let row = s
+        .wait_text(
+            "table[aria-label=\"Deleted keys\"] tr[data-deleted=\"signing-key\"]",
+            &purge_on,
+        )
+        .await;
+    assert!(row.contains(&ymd(dk.deleted_date.unwrap())), "{row}");
+    s.wait_gone(
+        "table[aria-label=\"Keys\"] tr[data-key=\"signing-key\"]",
+        std::time::Duration::from_secs(10),
+    )
+    .await;
+    assert!(kv.get_key("signing-key", None).await.is_err());
+    // The deleted secret from step 3b is still listed on its own.
+    s.wait_text(
+        "table[aria-label=\"Deleted secrets\"]",
+        "staging-db-password",
+    )
+    .await;
+    s.display_shot("azure-18-key-deleted").await;
+
+    // 7. Recover it: back in the key list, readable on the server, gone from Deleted keys.
+    s.click("button[aria-label=\"Recover key signing-key\"]")
+        .await;
+    s.wait_text("#az-message", "Recovered key signing-key")
+        .await;
+    s.wait_for("table[aria-label=\"Keys\"] tr[data-key=\"signing-key\"]")
+        .await;
+    s.wait_text("#az-deleted-keys-empty", "No soft-deleted keys.")
+        .await;
+    assert!(kv.get_key("signing-key", None).await.is_ok());
+    assert!(!kv
+        .list_deleted_keys()
+        .await
+        .unwrap()
+        .iter()
+        .any(|d| d.props.name == "signing-key"));
+    s.display_shot("azure-19-key-recovered").await;
+
+    // 8. Delete again and purge: a wrong typed name is refused (nothing purged, the dialog
+    // keeps what was typed); the right name purges it for good on the server.
+    s.click("button[aria-label=\"Delete key signing-key\"]")
+        .await;
+    s.click("button[aria-label=\"Confirm delete\"]").await;
+    s.wait_text("#az-message", "Deleted key signing-key").await;
+    // Each action reloads the screen, the slow (600 ms a page) secret list included; typing
+    // waits for it: every streamed page re-renders the dialog's input from its state, which
+    // undoes WebDriver's clear (it fires no input event, unlike a user's typing).
+    s.wait_for("#az-list-progress[data-done=\"true\"][data-count=\"61\"]")
+        .await;
+    s.click("button[aria-label=\"Purge key signing-key\"]")
+        .await;
+    s.wait_text(
+        "#az-purge-dialog",
+        "Purging key signing-key deletes it for good",
+    )
+    .await;
+    s.fill("input[aria-label=\"Type the name to purge\"]", "signing-ke")
+        .await;
+    s.click("button[aria-label=\"Purge for good\"]").await;
+    s.wait_text("#az-message", "type the key's name").await;
+    let kept = input_value(&s, "input[aria-label=\"Type the name to purge\"]").await;
+    assert_eq!(kept, "signing-ke", "the typed name was lost");
+    assert!(kv.deleted_key("signing-key").await.is_ok());
+    s.fill(
+        "input[aria-label=\"Type the name to purge\"]",
+        "signing-key",
+    )
+    .await;
+    // The shot shows the typed name once the input holds all of it (keys arrive async).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while input_value(&s, "input[aria-label=\"Type the name to purge\"]").await != "signing-key" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the typed name never arrived"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    s.display_shot("azure-20-key-purge-confirm").await;
+    s.click("button[aria-label=\"Purge for good\"]").await;
+    s.wait_text("#az-message", "Purged key signing-key for good")
+        .await;
+    s.wait_gone("#az-purge-dialog", std::time::Duration::from_secs(5))
+        .await;
+    s.wait_text("#az-deleted-keys-empty", "No soft-deleted keys.")
+        .await;
+    assert!(kv.deleted_key("signing-key").await.is_err());
+    assert!(kv.get_key("signing-key", None).await.is_err());
+    assert!(!kv
+        .list_deleted_keys()
+        .await
+        .unwrap()
+        .iter()
+        .any(|d| d.props.name == "signing-key"));
+    s.display_shot("azure-21-key-purged").await;
+
     let dir = s.finish().await;
     let audit = std::fs::read_to_string(dir.path().join("data/audit.jsonl")).unwrap();
     assert!(
         audit.contains("az.key.create")
             && audit.contains("az.key.rotate")
             && audit.matches("az.key.update").count() >= 2
-            && audit.contains("az.delete"),
+            && audit.contains("az.delete")
+            && audit.matches("az.key.delete").count() >= 2
+            && audit.contains("az.key.recover")
+            && audit.contains("az.key.purge"),
         "{audit}"
     );
     assert_no_leak(dir.path(), &[VALUE]);

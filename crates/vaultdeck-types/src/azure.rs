@@ -297,12 +297,12 @@ pub struct AzCopiedSecret {
     pub clear_after_secs: u32,
 }
 
-/// Purge a soft-deleted secret: the user typed its name.
+/// Purge a soft-deleted secret or key: the user typed its name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AzPurgeArgs {
     /// Profile id of the open connection.
     pub profile_id: String,
-    /// Secret name.
+    /// Secret or key name.
     pub name: String,
     /// What the user typed; must equal `name`.
     pub confirm_name: String,
@@ -487,4 +487,12 @@ crate::commands! {
     AzRestoreSecret = "az_restore_secret": AzRestoreArgs => AzSecretProps;
     /// Enable or disable one key version (audited).
     AzSetKeyEnabled = "az_set_key_enabled": AzKeyEnabledArgs => AzKeyProps;
+    /// Soft-deleted keys with their scheduled purge dates.
+    AzListDeletedKeys = "az_list_deleted_keys": crate::ProfileRef => Vec<AzDeletedKey>;
+    /// Soft-delete a key, every version (audited); returns once it shows as deleted.
+    AzDeleteKey = "az_delete_key": AzNameArgs => AzDeletedKey;
+    /// Recover a soft-deleted key, waiting out the service's transitions (audited).
+    AzRecoverKey = "az_recover_key": AzNameArgs => AzKeyProps;
+    /// Purge a soft-deleted key for good, the name typed (audited).
+    AzPurgeKey = "az_purge_key": AzPurgeArgs => ();
 }

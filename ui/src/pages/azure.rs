@@ -1,15 +1,17 @@
 //! The Azure Key Vault screen for the active Azure connection: secrets (expiry shown, an
-//! "expiring within N days" filter), soft-deleted secrets with their purge date and a Recover
-//! button, keys with "rotate now" and a rotation-policy editor (expiry, rotate after creation
-//! or before expiry, notify before expiry), and certificates (read-only).
+//! "expiring within N days" filter), keys with "rotate now" and a rotation-policy editor
+//! (expiry, rotate after creation or before expiry, notify before expiry), soft delete of
+//! secrets and keys (confirmed in the row; deleted lists with their purge date, Recover, and
+//! Purge with the name typed), and certificates (read-only).
 
 use gloo_timers::callback::Timeout;
 use vaultdeck_types::{
-    az_expiring_within, AzCertificateProps, AzDeletedSecret, AzGetRotationPolicy, AzKeyProps,
-    AzLifetimeAction, AzListCertificates, AzListDeletedSecrets, AzListKeys, AzListProgress,
-    AzListReport, AzListSecrets, AzListSecretsArgs, AzNameArgs, AzRecoverSecret, AzRotateKey,
-    AzRotationAction, AzRotationPolicy, AzRotationPolicyArgs, AzSecretPage, AzSecretProps,
-    AzSetRotationPolicy, ProfileRef,
+    az_expiring_within, AzCertificateProps, AzDeleteKey, AzDeleteSecret, AzDeletedKey,
+    AzDeletedSecret, AzGetRotationPolicy, AzKeyProps, AzLifetimeAction, AzListCertificates,
+    AzListDeletedKeys, AzListDeletedSecrets, AzListKeys, AzListProgress, AzListReport,
+    AzListSecrets, AzListSecretsArgs, AzNameArgs, AzPurgeKey, AzRecoverKey, AzRecoverSecret,
+    AzRotateKey, AzRotationAction, AzRotationPolicy, AzRotationPolicyArgs, AzSecretPage,
+    AzSecretProps, AzSetRotationPolicy, ProfileRef,
 };
 use vaultdeck_types::{
     AzCopySecret, AzPurgeArgs, AzPurgeSecret, AzRevealSecret, AzSecretRefArgs, AzSetSecret,
@@ -202,6 +204,7 @@ struct VaultProps {
 #[derive(Default, Clone, PartialEq)]
 struct Lists {
     deleted: Vec<AzDeletedSecret>,
+    deleted_keys: Vec<AzDeletedKey>,
     keys: Vec<AzKeyProps>,
     certs: Vec<AzCertificateProps>,
 }
@@ -519,6 +522,7 @@ fn VaultView(p: &VaultProps) -> Html {
                 let res = async {
                     Ok::<_, vaultdeck_types::IpcError>(Lists {
                         deleted: ipc::call::<AzListDeletedSecrets>(&r).await?,
+                        deleted_keys: ipc::call::<AzListDeletedKeys>(&r).await?,
                         keys: ipc::call::<AzListKeys>(&r).await?,
                         certs: ipc::call::<AzListCertificates>(&r).await?,
                     })
@@ -541,37 +545,57 @@ fn VaultView(p: &VaultProps) -> Html {
     let set_name = use_state(String::new);
     let set_value = use_state(String::new);
     let conflict = use_state(|| None::<String>);
-    // The purge confirmation: (name, what the user typed).
-    let purging = use_state(|| None::<(String, String)>);
-    // The soft delete being confirmed (a secret name).
-    let deleting = use_state(|| None::<String>);
+    // The purge confirmation (secret or key): (kind, name, what the user typed).
+    let purging = use_state(|| None::<(SoftKind, String, String)>);
+    // The soft delete being confirmed (a secret or a key), one at a time.
+    let deleting = use_state(|| None::<(SoftKind, String)>);
     let delete = {
         let (message, reload, deleting) = (message.clone(), reload.clone(), deleting.clone());
+        let (key_versions, draft) = (key_versions.clone(), draft.clone());
         let pid = p.profile_id.to_string();
         Callback::from(move |_: MouseEvent| {
-            let Some(name) = (*deleting).clone() else {
+            let Some((kind, name)) = (*deleting).clone() else {
                 return;
             };
             let (message, reload, deleting) = (message.clone(), reload.clone(), deleting.clone());
+            let (key_versions, draft) = (key_versions.clone(), draft.clone());
             let args = AzNameArgs {
                 profile_id: pid.clone(),
                 name: name.clone(),
             };
-            message.set(Some((true, format!("Deleting {name}…"))));
+            let what = format!("{}{name}", kind.noun());
+            message.set(Some((true, format!("Deleting {what}…"))));
             spawn_local(async move {
-                match ipc::call::<vaultdeck_types::AzDeleteSecret>(&args).await {
-                    Ok(d) => {
+                let res = match kind {
+                    SoftKind::Secret => ipc::call::<AzDeleteSecret>(&args)
+                        .await
+                        .map(|d| d.scheduled_purge_date),
+                    SoftKind::Key => ipc::call::<AzDeleteKey>(&args)
+                        .await
+                        .map(|d| d.scheduled_purge_date),
+                };
+                match res {
+                    Ok(purge_on) => {
                         deleting.set(None);
+                        // Panels of a key that is now deleted would act on nothing.
+                        if kind == SoftKind::Key {
+                            if key_versions.as_ref().is_some_and(|(n, _)| *n == name) {
+                                key_versions.set(None);
+                            }
+                            if draft.as_ref().is_some_and(|d| d.key == name) {
+                                draft.set(None);
+                            }
+                        }
                         message.set(Some((
                             true,
-                            format!(
-                                "Deleted {name}: recoverable until {}",
-                                date(d.scheduled_purge_date)
-                            ),
+                            format!("Deleted {what}: recoverable until {}", date(purge_on)),
                         )));
                         reload.emit(());
                     }
-                    Err(e) => message.set(Some((false, e.message))),
+                    Err(e) => message.set(Some((
+                        false,
+                        format!("Could not delete {what}: {}", e.message),
+                    ))),
                 }
             });
         })
@@ -625,7 +649,7 @@ fn VaultView(p: &VaultProps) -> Html {
         let (message, reload, purging) = (message.clone(), reload.clone(), purging.clone());
         let pid = p.profile_id.to_string();
         Callback::from(move |_: MouseEvent| {
-            let Some((name, typed)) = (*purging).clone() else {
+            let Some((kind, name, typed)) = (*purging).clone() else {
                 return;
             };
             let (message, reload, purging) = (message.clone(), reload.clone(), purging.clone());
@@ -634,14 +658,21 @@ fn VaultView(p: &VaultProps) -> Html {
                 name: name.clone(),
                 confirm_name: typed,
             };
+            let what = format!("{}{name}", kind.noun());
+            message.set(Some((true, format!("Purging {what}…"))));
             spawn_local(async move {
-                match ipc::call::<AzPurgeSecret>(&args).await {
+                let res = match kind {
+                    SoftKind::Secret => ipc::call::<AzPurgeSecret>(&args).await,
+                    SoftKind::Key => ipc::call::<AzPurgeKey>(&args).await,
+                };
+                match res {
                     Ok(()) => {
                         purging.set(None);
-                        message.set(Some((true, format!("Purged {name} for good"))));
+                        message.set(Some((true, format!("Purged {what} for good"))));
                         reload.emit(());
                     }
-                    Err(e) => message.set(Some((false, e.message))),
+                    // The dialog stays open with the name as typed.
+                    Err(e) => message.set(Some((false, soft_delete_error("purge", &what, &e)))),
                 }
             });
         })
@@ -741,18 +772,25 @@ fn VaultView(p: &VaultProps) -> Html {
     let recover = {
         let (message, reload, conflict) = (message.clone(), reload.clone(), conflict.clone());
         let pid = p.profile_id.to_string();
-        Callback::from(move |name: String| {
+        Callback::from(move |(kind, name): (SoftKind, String)| {
             let (message, reload) = (message.clone(), reload.clone());
-            conflict.set(None);
+            if kind == SoftKind::Secret {
+                conflict.set(None);
+            }
             let args = AzNameArgs {
                 profile_id: pid.clone(),
                 name: name.clone(),
             };
-            message.set(Some((true, format!("Recovering {name}…"))));
+            let what = format!("{}{name}", kind.noun());
+            message.set(Some((true, format!("Recovering {what}…"))));
             spawn_local(async move {
-                match ipc::call::<AzRecoverSecret>(&args).await {
-                    Ok(_) => message.set(Some((true, format!("Recovered {name}")))),
-                    Err(e) => message.set(Some((false, e.message))),
+                let res = match kind {
+                    SoftKind::Secret => ipc::call::<AzRecoverSecret>(&args).await.map(|_| ()),
+                    SoftKind::Key => ipc::call::<AzRecoverKey>(&args).await.map(|_| ()),
+                };
+                match res {
+                    Ok(()) => message.set(Some((true, format!("Recovered {what}")))),
+                    Err(e) => message.set(Some((false, soft_delete_error("recover", &what, &e)))),
                 }
                 reload.emit(());
             });
@@ -1008,7 +1046,7 @@ fn VaultView(p: &VaultProps) -> Html {
                 <button class="primary" aria-label="Save new value" onclick={save_value}>{ "Save new value" }</button>
                 if let Some(name) = (*conflict).clone() {
                     <button aria-label={format!("Recover {name} to set its value")}
-                        onclick={ let f = recover.clone(); Callback::from(move |_: MouseEvent| f.emit(name.clone())) }>{ "Recover it" }</button>
+                        onclick={ let f = recover.clone(); Callback::from(move |_: MouseEvent| f.emit((SoftKind::Secret, name.clone()))) }>{ "Recover it" }</button>
                 }
             </section>
             <table class="az-table" aria-label="Secrets">
@@ -1053,16 +1091,7 @@ fn VaultView(p: &VaultProps) -> Html {
                                 <button aria-label={format!("Versions of {name}")}
                                     onclick={ let f = open_versions.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) }>{ "Versions" }</button>
                                 <button aria-label={format!("Attributes of {name}")} onclick={on_attrs}>{ "Attributes" }</button>
-                                <button aria-label={format!("Delete {name}")}
-                                    onclick={ let d = deleting.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| d.set(Some(n.clone()))) }>{ "Delete…" }</button>
-                                if deleting.as_deref() == Some(name.as_str()) {
-                                    // Confirmed in the row itself (a long list would hide a dialog below it).
-                                    <div id="az-delete-dialog" class="confirm-dialog az-inline-confirm" role="dialog" aria-label="Confirm the soft delete">
-                                        <span>{ format!("Delete {name} and all its versions? It stays recoverable until its scheduled purge date.") }</span>
-                                        <button class="danger" aria-label="Confirm delete" onclick={delete.clone()}>{ "Delete" }</button>
-                                        <button aria-label="Cancel delete" onclick={ let d = deleting.clone(); Callback::from(move |_: MouseEvent| d.set(None)) }>{ "Cancel" }</button>
-                                    </div>
-                                }
+                                { delete_in_row(SoftKind::Secret, &name, &deleting, &delete) }
                             </td>
                         </tr>
                     }
@@ -1116,42 +1145,7 @@ fn VaultView(p: &VaultProps) -> Html {
             }
             <BackupRestore profile_id={p.profile_id.clone()} on_done={on_panel_done.clone()} />
 
-            <h2>{ "Deleted secrets" }</h2>
-            if l.deleted.is_empty() {
-                <p class="muted">{ "No soft-deleted secrets." }</p>
-            } else {
-                <table class="az-table" aria-label="Deleted secrets">
-                    <thead><tr><th>{ "Name" }</th><th>{ "Deleted" }</th><th>{ "Purged on" }</th><th></th></tr></thead>
-                    <tbody>
-                    { for l.deleted.iter().map(|d| {
-                        let name = d.props.name.clone();
-                        let onclick = { let recover = recover.clone(); let name = name.clone(); Callback::from(move |_: MouseEvent| recover.emit(name.clone())) };
-                        html! {
-                            <tr>
-                                <td>{ &name }</td>
-                                <td>{ date(d.deleted_date) }</td>
-                                <td>{ date(d.scheduled_purge_date) }</td>
-                                <td>
-                                    <button aria-label={format!("Recover {name}")} {onclick}>{ "Recover" }</button>
-                                    <button aria-label={format!("Purge {name}")}
-                                        onclick={ let pg = purging.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| pg.set(Some((n.clone(), String::new())))) }>{ "Purge…" }</button>
-                                </td>
-                            </tr>
-                        }
-                    }) }
-                    </tbody>
-                </table>
-            }
-
-            if let Some((name, typed)) = (*purging).clone() {
-                <div id="az-purge-dialog" class="confirm-dialog" role="dialog" aria-modal="true" aria-label="Confirm the purge by typing the name">
-                    <p>{ format!("Purging {name} deletes it for good (no recovery). Type its name to confirm:") }</p>
-                    <input type="text" aria-label="Type the name to purge" value={typed}
-                        oninput={ let pg = purging.clone(); let n = name.clone(); Callback::from(move |e: InputEvent| pg.set(Some((n.clone(), input_text(&e))))) } />
-                    <button class="danger" aria-label="Purge for good" onclick={purge}>{ "Purge for good" }</button>
-                    <button aria-label="Cancel purge" onclick={ let pg = purging.clone(); Callback::from(move |_: MouseEvent| pg.set(None)) }>{ "Cancel" }</button>
-                </div>
-            }
+            { deleted_section(SoftKind::Secret, l.deleted.iter().map(|d| (&d.props.name, d.deleted_date, d.scheduled_purge_date)), &recover, &purging, &purge) }
 
             <h2>{ "Keys" }</h2>
             <table class="az-table" aria-label="Keys">
@@ -1163,7 +1157,7 @@ fn VaultView(p: &VaultProps) -> Html {
                     let on_rotate = { let f = rotate.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
                     let on_kv = { let f = open_key_versions.clone(); let n = name.clone(); Callback::from(move |_: MouseEvent| f.emit(n.clone())) };
                     html! {
-                        <tr>
+                        <tr key={name.clone()} data-key={name.clone()}>
                             <td>{ &name }</td>
                             <td>{ key_type(k) }</td>
                             <td>{ if k.enabled { "enabled" } else { "disabled" } }</td>
@@ -1173,6 +1167,7 @@ fn VaultView(p: &VaultProps) -> Html {
                                 <button aria-label={format!("Versions of key {name}")} onclick={on_kv}>{ "Versions" }</button>
                                 <button aria-label={format!("Rotation policy of {name}")} onclick={on_policy}>{ "Rotation policy" }</button>
                                 <button aria-label={format!("Rotate {name} now")} onclick={on_rotate}>{ "Rotate now" }</button>
+                                { delete_in_row(SoftKind::Key, &name, &deleting, &delete) }
                             </td>
                         </tr>
                     }
@@ -1220,6 +1215,8 @@ fn VaultView(p: &VaultProps) -> Html {
                 </section>
             }
 
+            { deleted_section(SoftKind::Key, l.deleted_keys.iter().map(|d| (&d.props.name, d.deleted_date, d.scheduled_purge_date)), &recover, &purging, &purge) }
+
             <h2>{ "Certificates" }</h2>
             <table class="az-table" aria-label="Certificates">
                 <thead><tr><th>{ "Name" }</th><th>{ "State" }</th><th>{ "Not before" }</th><th>{ "Expires" }</th><th></th></tr></thead>
@@ -1265,6 +1262,154 @@ fn VaultView(p: &VaultProps) -> Html {
                 </section>
             }
         </div>
+    }
+}
+
+/// Which kind of Key Vault object a soft delete, recover or purge is about: secrets and keys
+/// share the same confirmations, deleted lists and purge dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SoftKind {
+    Secret,
+    Key,
+}
+
+impl SoftKind {
+    /// Put before a name in labels and messages ("Delete key k"; secrets have none).
+    fn noun(self) -> &'static str {
+        match self {
+            SoftKind::Secret => "",
+            SoftKind::Key => "key ",
+        }
+    }
+
+    /// Plural, for headings ("Deleted keys").
+    fn plural(self) -> &'static str {
+        match self {
+            SoftKind::Secret => "secrets",
+            SoftKind::Key => "keys",
+        }
+    }
+}
+
+/// A failed recover or purge, said clearly: 409 `ObjectIsBeingDeleted` (the service has not
+/// finished the delete yet) gets a "try again" hint.
+fn soft_delete_error(action: &str, what: &str, e: &vaultdeck_types::IpcError) -> String {
+    let m = &e.message;
+    let busy = e.code == vaultdeck_types::ErrorCode::Conflict
+        || m.contains("ObjectIsBeingDeleted")
+        || m.contains("did not complete");
+    if busy {
+        format!("Could not {action} {what}: the service is still deleting it; try again in a moment ({m})")
+    } else {
+        format!("Could not {action} {what}: {m}")
+    }
+}
+
+/// The row's "Delete…" button and, while this row's delete is being confirmed, the
+/// confirmation in the row itself (a long list would hide a dialog below it).
+fn delete_in_row(
+    kind: SoftKind,
+    name: &str,
+    deleting: &UseStateHandle<Option<(SoftKind, String)>>,
+    on_confirm: &Callback<MouseEvent>,
+) -> Html {
+    let what = format!("{}{name}", kind.noun());
+    let ask = {
+        let (d, n) = (deleting.clone(), name.to_owned());
+        Callback::from(move |_: MouseEvent| d.set(Some((kind, n.clone()))))
+    };
+    let cancel = {
+        let d = deleting.clone();
+        Callback::from(move |_: MouseEvent| d.set(None))
+    };
+    let open = deleting
+        .as_ref()
+        .is_some_and(|(k, n)| *k == kind && n == name);
+    html! {
+        <>
+            <button aria-label={format!("Delete {what}")} onclick={ask}>{ "Delete…" }</button>
+            if open {
+                <div id="az-delete-dialog" class="confirm-dialog az-inline-confirm" role="dialog" aria-label="Confirm the soft delete">
+                    <span>{ format!("Delete {what} and all its versions? It stays recoverable until its scheduled purge date.") }</span>
+                    <button class="danger" aria-label="Confirm delete" onclick={on_confirm.clone()}>{ "Delete" }</button>
+                    <button aria-label="Cancel delete" onclick={cancel}>{ "Cancel" }</button>
+                </div>
+            }
+        </>
+    }
+}
+
+/// The "Deleted secrets" / "Deleted keys" section: name, deleted on, scheduled purge date,
+/// Recover, and Purge (the dialog where the name is typed, shown under the list it belongs to).
+fn deleted_section<'a>(
+    kind: SoftKind,
+    rows: impl Iterator<Item = (&'a String, Option<i64>, Option<i64>)>,
+    recover: &Callback<(SoftKind, String)>,
+    purging: &UseStateHandle<Option<(SoftKind, String, String)>>,
+    on_purge: &Callback<MouseEvent>,
+) -> Html {
+    let title = format!("Deleted {}", kind.plural());
+    let rows: Vec<Html> = rows
+        .map(|(name, deleted, purge_on)| {
+            let what = format!("{}{name}", kind.noun());
+            let on_recover = {
+                let (f, n) = (recover.clone(), name.clone());
+                Callback::from(move |_: MouseEvent| f.emit((kind, n.clone())))
+            };
+            let on_ask_purge = {
+                let (pg, n) = (purging.clone(), name.clone());
+                Callback::from(move |_: MouseEvent| pg.set(Some((kind, n.clone(), String::new()))))
+            };
+            html! {
+                <tr key={name.clone()} data-deleted={name.clone()}>
+                    <td>{ name }</td>
+                    <td>{ date(deleted) }</td>
+                    <td>{ date(purge_on) }</td>
+                    <td>
+                        <button aria-label={format!("Recover {what}")} onclick={on_recover}>{ "Recover" }</button>
+                        <button aria-label={format!("Purge {what}")} onclick={on_ask_purge}>{ "Purge…" }</button>
+                    </td>
+                </tr>
+            }
+        })
+        .collect();
+    let dialog = match (**purging).clone() {
+        Some((k, name, typed)) if k == kind => {
+            let what = format!("{}{name}", kind.noun());
+            let on_input = {
+                let pg = purging.clone();
+                Callback::from(move |e: InputEvent| {
+                    pg.set(Some((kind, name.clone(), input_text(&e))))
+                })
+            };
+            let cancel = {
+                let pg = purging.clone();
+                Callback::from(move |_: MouseEvent| pg.set(None))
+            };
+            html! {
+                <div id="az-purge-dialog" class="confirm-dialog" role="dialog" aria-modal="true" aria-label="Confirm the purge by typing the name">
+                    <p>{ format!("Purging {what} deletes it for good (no recovery). Type its name to confirm:") }</p>
+                    <input type="text" aria-label="Type the name to purge" value={typed} oninput={on_input} />
+                    <button class="danger" aria-label="Purge for good" onclick={on_purge.clone()}>{ "Purge for good" }</button>
+                    <button aria-label="Cancel purge" onclick={cancel}>{ "Cancel" }</button>
+                </div>
+            }
+        }
+        _ => Html::default(),
+    };
+    html! {
+        <>
+            <h2>{ title.clone() }</h2>
+            if rows.is_empty() {
+                <p id={format!("az-deleted-{}-empty", kind.plural())} class="muted">{ format!("No soft-deleted {}.", kind.plural()) }</p>
+            } else {
+                <table class="az-table" aria-label={title}>
+                    <thead><tr><th>{ "Name" }</th><th>{ "Deleted" }</th><th>{ "Purged on" }</th><th></th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            }
+            { dialog }
+        </>
     }
 }
 
