@@ -13,13 +13,13 @@ use std::rc::Rc;
 
 use vaultdeck_types::{
     CancelJob, CancelJobArgs, Capability, CloudProvider, CloudTarget, CloudTargets,
-    CloudTargetsArgs, ConnectionSummary, DbTargets, DbTargetsArgs, ExportRotationReport,
+    CloudTargetsArgs, ConnectionSummary, DbTargetsArgs, ExportRotationReport,
     ExportRotationReportArgs, GetKvRotationTarget, IpcError, KvTarget, KvTargetArgs,
     ListCloudRotationTargets, ListDbRotationTargets, ListTransitKeys, PlanPreview, PreviewPlanArgs,
     PreviewRotationPlan, RotateDbRoot, RotateDbRootArgs, RotateKvValue, RotateKvValueArgs,
     RotateStaticRole, RotateStaticRoleArgs, RotateTransitKey, RotateTransitKeyArgs, RotationHealth,
     RotationReportFiles, RotationRunReport, RotationStep, RunPlanArgs, RunRotationPlan,
-    SetTransitMinVersions, StepResult, TransitMinVersionsArgs, TransitTargets, TransitTargetsArgs,
+    SetTransitMinVersions, StepResult, TransitMinVersionsArgs, TransitTargetsArgs,
 };
 use vaultdeck_ui::format::format_ttl;
 use vaultdeck_ui::rotations_model::{
@@ -272,32 +272,44 @@ fn status_line(id: &'static str, status: &Option<(bool, String)>) -> Html {
     }
 }
 
-// ------------------------------------------------------------------------ database
+// ------------------------------------------------------------------------ mount-scoped targets
 
-#[component]
-fn DbPanel(props: &PanelProps) -> Html {
-    let mount = use_state(|| "database".to_owned());
-    let applied = use_state(|| "database".to_owned());
+/// The targets of a mount the user types: the typed mount, the one applied by `load`, a reload
+/// counter (bump it after an action) and the answer, fetched again whenever the applied mount,
+/// the maximum age or the counter changes.
+struct MountTargets<T> {
+    mount: UseStateHandle<String>,
+    applied: UseStateHandle<String>,
+    reload: UseStateHandle<u32>,
+    data: UseStateHandle<Option<Result<T, IpcError>>>,
+    /// Applies the typed mount (trimmed, no slashes at the ends) and loads again.
+    load: Callback<MouseEvent>,
+}
+
+/// [`MountTargets`] of command `C`, whose args `args(mount, max_age_days)` builds.
+#[hook]
+fn use_mount_targets<C, F>(
+    default_mount: &'static str,
+    max_age: u64,
+    args: F,
+) -> MountTargets<C::Output>
+where
+    C: vaultdeck_types::Command + 'static,
+    C::Output: 'static,
+    F: Fn(String, u64) -> C::Args + 'static,
+{
+    let mount = use_state(|| default_mount.to_owned());
+    let applied = use_state(|| default_mount.to_owned());
     let reload = use_state(|| 0u32);
-    let data = use_state(|| None::<Result<DbTargets, IpcError>>);
-    let confirming = use_state(|| None::<String>);
-    let typed = use_state(String::new);
-    let status = use_state(|| None::<(bool, String)>);
-    let toaster = use_toaster();
-    let pid = props.profile_id.to_string();
-
+    let data = use_state(|| None::<Result<C::Output, IpcError>>);
     {
-        let (data, pid) = (data.clone(), pid.clone());
+        let data = data.clone();
         use_effect_with(
-            ((*applied).clone(), props.max_age, *reload),
+            ((*applied).clone(), max_age, *reload),
             move |(m, days, _)| {
-                let args = DbTargetsArgs {
-                    profile_id: pid,
-                    mount: m.clone(),
-                    max_age_days: *days,
-                };
+                let args = args(m.clone(), *days);
                 spawn_local(async move {
-                    data.set(Some(ipc::call::<ListDbRotationTargets>(&args).await));
+                    data.set(Some(ipc::call::<C>(&args).await));
                 });
             },
         );
@@ -309,6 +321,42 @@ fn DbPanel(props: &PanelProps) -> Html {
             reload.set(*reload + 1);
         })
     };
+    MountTargets {
+        mount,
+        applied,
+        reload,
+        data,
+        load,
+    }
+}
+
+// ------------------------------------------------------------------------ database
+
+#[component]
+fn DbPanel(props: &PanelProps) -> Html {
+    let pid = props.profile_id.to_string();
+    let MountTargets {
+        mount,
+        applied,
+        reload,
+        data,
+        load,
+    } = {
+        let pid = pid.clone();
+        use_mount_targets::<ListDbRotationTargets, _>(
+            "database",
+            props.max_age,
+            move |mount, days| DbTargetsArgs {
+                profile_id: pid.clone(),
+                mount,
+                max_age_days: days,
+            },
+        )
+    };
+    let confirming = use_state(|| None::<String>);
+    let typed = use_state(String::new);
+    let status = use_state(|| None::<(bool, String)>);
+    let toaster = use_toaster();
     let rotate_root = {
         let (applied, typed, confirming, status, toaster, pid, reload) = (
             applied.clone(),
@@ -484,41 +532,29 @@ fn DbPanel(props: &PanelProps) -> Html {
 
 #[component]
 fn TransitPanel(props: &PanelProps) -> Html {
-    let mount = use_state(|| "transit".to_owned());
-    let applied = use_state(|| "transit".to_owned());
-    let reload = use_state(|| 0u32);
-    let data = use_state(|| None::<Result<TransitTargets, IpcError>>);
+    let pid = props.profile_id.to_string();
+    let MountTargets {
+        mount,
+        applied,
+        reload,
+        data,
+        load,
+    } = {
+        let pid = pid.clone();
+        use_mount_targets::<ListTransitKeys, _>("transit", props.max_age, move |mount, days| {
+            TransitTargetsArgs {
+                profile_id: pid.clone(),
+                mount,
+                max_age_days: days,
+            }
+        })
+    };
     let editing = use_state(|| None::<String>);
     let min_dec = use_state(String::new);
     let min_enc = use_state(String::new);
     let days = props.max_age;
     let status = use_state(|| None::<(bool, String)>);
     let toaster = use_toaster();
-    let pid = props.profile_id.to_string();
-
-    {
-        let (data, pid) = (data.clone(), pid.clone());
-        use_effect_with(
-            ((*applied).clone(), props.max_age, *reload),
-            move |(m, days, _)| {
-                let args = TransitTargetsArgs {
-                    profile_id: pid,
-                    mount: m.clone(),
-                    max_age_days: *days,
-                };
-                spawn_local(async move {
-                    data.set(Some(ipc::call::<ListTransitKeys>(&args).await));
-                });
-            },
-        );
-    }
-    let load = {
-        let (mount, applied, reload) = (mount.clone(), applied.clone(), reload.clone());
-        Callback::from(move |_: MouseEvent| {
-            applied.set(mount.trim().trim_matches('/').to_owned());
-            reload.set(*reload + 1);
-        })
-    };
     let rotate = {
         let (applied, status, toaster, pid, reload) = (
             applied.clone(),
